@@ -78,6 +78,18 @@ public sealed class EslFrame : IDisposable
 
     internal HeaderTable HeaderTable => _headers;
 
+    /// <summary>
+    /// Whether the frame carries an event that <see cref="Events.EslEvent.FromFrame"/> can parse: a
+    /// <c>text/event-plain</c> or <c>text/event-json</c> frame, or the outbound <c>connect</c> reply (its envelope is
+    /// CHANNEL_DATA itself, starting with <c>Event-Name</c>, with <c>Content-Type: command/reply</c> among its headers).
+    /// </summary>
+    public bool CarriesEvent => Kind switch
+    {
+        EslFrameKind.EventPlain or EslFrameKind.EventJson => true,
+        EslFrameKind.None or EslFrameKind.CommandReply => _headers.Find("Event-Name") >= 0,
+        _ => false,
+    };
+
     /// <summary>The envelope's Content-Type, or null (the outbound connect reply has it among its encoded headers).</summary>
     public string? ContentType => _headers.Get("Content-Type");
 
