@@ -179,18 +179,20 @@ public sealed class EslStreamDecoder : IAsyncDisposable
 
     private void EndOfStream()
     {
-        var leftover = _buffer;
+        // FreeSWITCH ends a stream after a whole frame; stray line breaks carry nothing, anything else is a frame cut
+        // short. Look before AdvanceTo: the pipe's buffer is not ours to read after it.
+        var clean = IsOnlyLineBreaks(_buffer);
+        var leftover = _buffer.Length;
         _reader.AdvanceTo(_buffer.End);
+        _buffer = default;
         _holding = false;
         _finished = true;
-
-        // FreeSWITCH ends a stream after a whole frame; stray line breaks carry nothing, anything else is a frame cut short.
-        if (!IsOnlyLineBreaks(leftover))
+        if (!clean)
         {
-            throw Fault(Truncated(Position, leftover.Length));
+            throw Fault(Truncated(Position, leftover));
         }
 
-        Position += leftover.Length;
+        Position += leftover;
     }
 
     private EslProtocolException Fault(EslProtocolException e)
