@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using FreeSwitchSim.Core;
+
+namespace FreeSwitchSim.Esl;
+
+/// <summary>The three formats a listener can ask for with <c>event plain|json|xml</c>.</summary>
+internal enum EventFormat
+{
+    Plain,
+    Json,
+    Xml,
+}
+
+/// <summary>
+/// Serialises one event for one listener, as mod_event_socket does at write time (switch_event.c):
+/// plain = <c>switch_event_serialize</c> (percent-encoded values, <c>_undef_</c> for an empty value, inner
+/// Content-Length + body); json = <c>switch_event_serialize_json</c> (cJSON, unformatted, arrays for
+/// <c>ARRAY::</c> values, Content-Length then <c>_body</c>); xml = <c>switch_event_xmlize</c>.
+/// </summary>
+internal static class EventSerializer
+{
+    private const string ArrayPrefix = "ARRAY::";
+
+    public static string FormatName(EventFormat format) => format switch
+    {
+        EventFormat.Json => "json",
+        EventFormat.Xml => "xml",
+        _ => "plain",
+    };
+
+    /// <summary>The whole wire frame: envelope (Content-Length of the payload in bytes) then the payload.</summary>
+    public static byte[] Frame(SimEvent e, EventFormat format)
+    {
+        var payload = format switch
+        {
+            EventFormat.Json => Json(e),
+            EventFormat.Xml => Xml(e),
+            _ => Plain(e),
+        };
+        var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"Content-Length: {payload.Length}\nContent-Type: text/event-{FormatName(format)}\n\n"));
+        var frame = new byte[head.Length + payload.Length];
+        head.CopyTo(frame, 0);
+        payload.CopyTo(frame, head.Length);
+        return frame;
+    }
+
+    /// <summary><c>switch_event_serialize(event, &amp;str, SWITCH_TRUE)</c>.</summary>
+    public static byte[] Plain(SimEvent e)
+    {
+        var sb = new StringBuilder(2048);
+        foreach (var h in e.Headers)
+        {
+            var encoded = FsUrlEncoder.Encode(h.Value);
+            sb.Append(h.Key).Append(": ").Append(encoded.Length == 0 ? "_undef_" : encoded).Append('\n');
+        }
+        var head = Encoding.UTF8.GetBytes(sb.ToString());
+        var body = e.Body is null ? [] : Encoding.UTF8.GetBytes(e.Body);
+        if (body.Length == 0)
+        {
+            return [.. head, (byte)'\n'];
+        }
+        var cl = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\n\n"));
+        return [.. head, .. cl, .. body];
+    }
+
+    /// <summary><c>switch_event_serialize_json</c>: cJSON_PrintUnformatted of the header object.</summary>
+    public static byte[] Json(SimEvent e)
+    {
+        var buf = new List<byte>(4096) { (byte)'{' };
+        var first = true;
+        foreach (var h in e.Headers)
+        {
+            Comma(buf, ref first);
+            JsonString(buf, h.Key);
+            buf.Add((byte)':');
+            if (h.Value.StartsWith(ArrayPrefix, StringComparison.Ordinal))
+            {
+                // An ARRAY:: value is held as an array header inside FreeSWITCH (switch_event_add_array).
+                buf.Add((byte)'[');
+                var items = h.Value[ArrayPrefix.Length..].Split("|:");
+                for (var i = 0; i < items.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        buf.Add((byte)',');
+                    }
+                    JsonString(buf, items[i]);
+                }
+                buf.Add((byte)']');
+            }
+            else
+            {
+                JsonString(buf, h.Value);
+            }
+        }
+        if (e.Body is not null)
+        {
+            Comma(buf, ref first);
+            JsonString(buf, "Content-Length");
+            buf.Add((byte)':');
+            JsonString(buf, Encoding.UTF8.GetByteCount(e.Body).ToString(CultureInfo.InvariantCulture));
+            buf.Add((byte)',');
+            JsonString(buf, "_body");
+            buf.Add((byte)':');
+            JsonString(buf, e.Body);
+        }
+        buf.Add((byte)'}');
+        return [.. buf];
+    }
+
+    /// <summary><c>switch_event_xmlize</c> + <c>switch_xml_toxml</c>: values percent-encoded, body XML-escaped.</summary>
+    public static byte[] Xml(SimEvent e)
+    {
+        var sb = new StringBuilder(4096);
+        sb.Append("<event>\n  <headers>\n");
+        foreach (var h in e.Headers)
+        {
+            var values = h.Value.StartsWith(ArrayPrefix, StringComparison.Ordinal)
+                ? h.Value[ArrayPrefix.Length..].Split("|:")
+                : [h.Value];
+            foreach (var v in values)
+            {
+                sb.Append("    <").Append(h.Key).Append('>').Append(XmlEscape(FsUrlEncoder.Encode(v)))
+                  .Append("</").Append(h.Key).Append(">\n");
+            }
+        }
+        sb.Append("  </headers>\n");
+        if (!string.IsNullOrEmpty(e.Body))
+        {
+            var blen = Encoding.UTF8.GetByteCount(e.Body).ToString(CultureInfo.InvariantCulture);
+            sb.Append("  <Content-Length>").Append(blen).Append("</Content-Length>\n");
+            sb.Append("  <body>").Append(XmlEscape(e.Body)).Append("</body>\n");
+        }
+        sb.Append("</event>");
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    private static void Comma(List<byte> buf, ref bool first)
+    {
+        if (!first)
+        {
+            buf.Add((byte)',');
+        }
+        first = false;
+    }
+
+    // cJSON print_string_ptr: escapes " \ \b \f \n \r \t, other bytes below 32 as \u00xx, everything else raw
+    // (UTF-8 passes through unescaped, '/' is not escaped).
+    private static void JsonString(List<byte> buf, string s)
+    {
+        buf.Add((byte)'"');
+        foreach (var b in Encoding.UTF8.GetBytes(s))
+        {
+            switch (b)
+            {
+                case (byte)'"': buf.Add((byte)'\\'); buf.Add((byte)'"'); break;
+                case (byte)'\\': buf.Add((byte)'\\'); buf.Add((byte)'\\'); break;
+                case (byte)'\b': buf.Add((byte)'\\'); buf.Add((byte)'b'); break;
+                case (byte)'\f': buf.Add((byte)'\\'); buf.Add((byte)'f'); break;
+                case (byte)'\n': buf.Add((byte)'\\'); buf.Add((byte)'n'); break;
+                case (byte)'\r': buf.Add((byte)'\\'); buf.Add((byte)'r'); break;
+                case (byte)'\t': buf.Add((byte)'\\'); buf.Add((byte)'t'); break;
+                case < 32:
+                    buf.AddRange(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"\\u{b:x4}")));
+                    break;
+                default: buf.Add(b); break;
+            }
+        }
+        buf.Add((byte)'"');
+    }
+
+    private static string XmlEscape(string s) =>
+        s.Replace("&", "&amp;", StringComparison.Ordinal)
+         .Replace("<", "&lt;", StringComparison.Ordinal)
+         .Replace(">", "&gt;", StringComparison.Ordinal);
+}
