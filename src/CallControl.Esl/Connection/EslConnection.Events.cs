@@ -1,0 +1,122 @@
+using CallControl.Esl.Commands;
+using CallControl.Esl.Diagnostics;
+using CallControl.Esl.Events;
+using CallControl.Esl.Protocol;
+
+namespace CallControl.Esl.Connection;
+
+/// <summary>Event delivery: correlation (bgapi, execute), sequence gaps, and a visible slow consumer.</summary>
+public sealed partial class EslConnection
+{
+    private long _sequenceGaps;
+    private long _eventsShed;
+    private long _decodeFailures;
+    private long _lastSequence = -1;
+    private bool _behind;
+    private long _shedAtStall;
+
+    private async ValueTask PublishEventAsync(EslFrame frame)
+    {
+        EslEvent ev;
+        try
+        {
+            ev = EslEvent.FromFrame(frame, _options.FrameLimits);
+        }
+        catch (EslProtocolException e)
+        {
+            // The frame was well cut; only its event body is bad. Skip it, visibly.
+            frame.Dispose();
+            CountDecodeFailure(frame.Kind.ToString(), e.Reason);
+            return;
+        }
+
+        var tags = EslMetrics.Tags(_node);
+        EslMetrics.EventsReceived.Add(1, tags);
+        CheckSequence(ev);
+        Correlate(ev);
+        if (_events.Writer.TryWrite(ev))
+        {
+            if (_behind && _events.Reader.Count < _options.EventQueueCapacity / 2)
+            {
+                _behind = false;
+                Log.ConsumerCaughtUp(_logger, _node, EventsShed - _shedAtStall);
+            }
+
+            return;
+        }
+
+        if (!_behind)
+        {
+            _behind = true;
+            _shedAtStall = EventsShed;
+            EslMetrics.ConsumerStalls.Add(1, tags);
+            Log.ConsumerBehind(_logger, _node, _options.EventQueueCapacity, _options.OverflowPolicy.ToString());
+        }
+
+        if (_options.OverflowPolicy == EslOverflowPolicy.Shed)
+        {
+            Interlocked.Increment(ref _eventsShed);
+            EslMetrics.EventsShed.Add(1, tags);
+            ev.Dispose();
+            return;
+        }
+
+        try
+        {
+            // Backpressure: stop reading until the consumer makes room; FreeSWITCH's listener queue holds the rest.
+            await _events.Writer.WriteAsync(ev, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        {
+            ev.Dispose();
+        }
+    }
+
+    /// <summary>Completes the bgapi job or the sendmsg execute this event answers. The strings are copied out, so
+    /// the consumer may dispose the event whenever it likes.</summary>
+    private void Correlate(EslEvent ev)
+    {
+        switch (ev.EventName)
+        {
+            case "BACKGROUND_JOB" when ev.JobUuid is { } job && _jobs.TryRemove(job, out var pendingJob):
+                // The job's output is the event body; failures are "-ERR ..." in it.
+                pendingJob.TrySetResult(new EslResult(ev.Body ?? string.Empty));
+                break;
+            case "CHANNEL_EXECUTE_COMPLETE" when ev.ApplicationUuid is { } app && _executions.TryRemove(app, out var execution):
+                execution.TrySetResult(new EslExecuteResult(
+                    ev.UniqueId ?? string.Empty,
+                    ev.Application ?? string.Empty,
+                    ev.GetHeader("Application-Data"),
+                    ev.GetHeader("Application-Response")));
+                break;
+        }
+    }
+
+    /// <summary>FreeSWITCH numbers every event globally; with ALL, a hole or a step back means events were lost or,
+    /// under load with several dispatch threads, reordered. Counted, never fatal.</summary>
+    private void CheckSequence(EslEvent ev)
+    {
+        if (!Subscriptions.All || ev.EventSequence is not { } seq)
+        {
+            return;
+        }
+
+        var last = _lastSequence;
+        _lastSequence = Math.Max(last, seq);
+        if (last < 0 || seq == last + 1)
+        {
+            return;
+        }
+
+        var gaps = seq > last ? seq - last - 1 : 1;
+        Interlocked.Add(ref _sequenceGaps, gaps);
+        EslMetrics.SequenceGaps.Add(gaps, EslMetrics.Tags(_node));
+    }
+
+    private void CountDecodeFailure(string kind, string reason)
+    {
+        Interlocked.Increment(ref _decodeFailures);
+        EslMetrics.DecodeProblems.Add(1, EslMetrics.Tags(_node));
+        Log.DecodeFailed(_logger, _node, kind, reason);
+    }
+}
