@@ -72,7 +72,10 @@ internal sealed partial class CallEngine
         {
             return;
         }
-        if (!c.IsVerto)
+        // An inbound SIP leg sets its codecs before 183 goes out; the carrier's 183 and a verto answer bring
+        // media after the progress event (fallback-early-media, verto-room-call).
+        var mediaFirst = c.Kind == LegKind.SipInbound;
+        if (mediaFirst)
         {
             Media(c);
         }
@@ -80,7 +83,7 @@ internal sealed partial class CallEngine
         c.AnswerState = "early";
         Events.Fire(c, "CHANNEL_PROGRESS_MEDIA", CallSites.ProgressMedia, vars: true);
         SetCallState(c, "EARLY");
-        if (c.IsVerto)
+        if (!mediaFirst)
         {
             Media(c);
         }

@@ -9,7 +9,7 @@ namespace FreeSwitchSim.Switch;
 /// carrier gateways, mod_commands, mod_conference, mod_json_cdr and the heartbeat. The ESL layer calls
 /// <see cref="ISwitchCore"/>; tests, the demo and the control API call <see cref="ISwitchControl"/>.
 /// </summary>
-public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, IDisposable
+public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, ISwitchChannelVariables, IDisposable
 {
     private readonly CallEngine _engine;
     private readonly Verto _verto;
@@ -89,6 +89,20 @@ public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, IDisposable
             c.Profile.AppendTo(e, "Channel", c, withIndex: true, zeroTimes: false);
             ChannelEvents.AppendChannelData(e, c, vars: true);
             return e;
+        }
+    }
+
+    /// <summary>Sets a variable without an API event (mod_event_socket's own writes, e.g. socket_resume).</summary>
+    public bool SetChannelVariable(string uuid, string name, string value)
+    {
+        lock (_engine.Sync)
+        {
+            if (_engine.Find(uuid) is not { } c)
+            {
+                return false;
+            }
+            c.Vars.Set(name, value);
+            return true;
         }
     }
 
