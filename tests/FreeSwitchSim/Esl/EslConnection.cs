@@ -28,7 +28,8 @@ internal sealed partial class EslConnection
     private int _queuedLogs;
     private int _lostLogs;
     private volatile bool _dropped;
-    private volatile bool _killed;
+    private volatile string? _killMessage;
+    private string _closingMessage = WireText.Goodbye;
     private bool _gotFirstCommand;
     private bool _suppressNextReply;
 
@@ -83,13 +84,13 @@ internal sealed partial class EslConnection
             {
                 _running = false;
             }
-            if (!_dropped && !_killed)
+            // listener_run's exit path: a notice (normally the goodbye), then close; a dropped socket says nothing.
+            var message = _dropped ? null : _killMessage ?? _closingMessage;
+            if (message is not null)
             {
-                // listener_run's exit path: always a goodbye notice, then close.
-                await TryWriteAsync(WireText.DisconnectNotice(WireText.Goodbye, _sessionUuid)).ConfigureAwait(false);
+                await TryWriteAsync(WireText.DisconnectNotice(message, _sessionUuid)).ConfigureAwait(false);
             }
             Close();
-            await _cts.CancelAsync().ConfigureAwait(false);
             await reader.ConfigureAwait(false);
             _lingerTimer?.Dispose();
             Log.ConnectionClosed(_logger, Remote);
@@ -103,19 +104,16 @@ internal sealed partial class EslConnection
         Close();
     }
 
-    /// <summary>kill_listener: a notice written at once (not behind queued events), then the socket closes.</summary>
+    /// <summary>kill_listener: the loop is interrupted (even mid-write, as FreeSWITCH writes the notice from the
+    /// event thread) and the notice is written instead of the goodbye, then the socket closes.</summary>
     public void Kill(string message)
     {
-        if (_killed || _dropped)
+        if (_killMessage is not null || _dropped)
         {
             return;
         }
-        _killed = true;
-        _ = Task.Run(async () =>
-        {
-            await TryWriteAsync(WireText.DisconnectNotice(message, _sessionUuid)).ConfigureAwait(false);
-            Close();
-        });
+        _killMessage = message;
+        _cts.Cancel();
     }
 
     /// <summary>Like <see cref="Kill"/> but after the events already queued (module shutdown on restart).</summary>
@@ -167,8 +165,7 @@ internal sealed partial class EslConnection
                 await WriteAsync(raw.Bytes, token).ConfigureAwait(false);
                 return true;
             case KillAfterQueue kill:
-                _killed = true;
-                await TryWriteAsync(WireText.DisconnectNotice(kill.Message, _sessionUuid)).ConfigureAwait(false);
+                _closingMessage = kill.Message;
                 return false;
             case ReaderDone:
                 return false;
@@ -236,10 +233,10 @@ internal sealed partial class EslConnection
     /// <summary>Best effort with a bound: a peer that stopped reading must not hold up closing.</summary>
     private async Task TryWriteAsync(byte[] bytes)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+            if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
             {
                 return;
             }
@@ -269,7 +266,14 @@ internal sealed partial class EslConnection
             // Already closed.
         }
         _socket.Dispose();
-        _cts.Cancel();
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
     }
 
     private sealed record QueuedEvent(SimEvent Event);
