@@ -1,0 +1,84 @@
+using FreeSwitchSim.Tests.Support;
+
+namespace FreeSwitchSim.Tests.Switch;
+
+/// <summary>Browser (verto) scenarios replayed in-process and compared with the captures.</summary>
+public sealed class VertoScenarioTests
+{
+    [Fact]
+    public async Task Verto_call_to_a_room_matches_verto_room_call_capture()
+    {
+        using var h = new SwitchHarness();
+        Assert.True(await h.Switch.LoginAsync("1000", "1234", CancellationToken.None));
+        var a = h.Switch.PlaceCall("1000", "room-v1");
+        Assert.Equal("+OK\n", h.Api("uuid_answer", a));
+        h.Advance(3000);
+        Assert.Equal($"+OK {a} sent DTMF 12@200.\n", h.Api("uuid_send_dtmf", $"{a} 12@200"));
+        Assert.Equal([new Core.ReceivedDigit('1', 200), new Core.ReceivedDigit('2', 200)], h.Switch.Channel(a)!.DigitsReceived);
+        h.Switch.PressDigits(a, "3");
+        h.Advance(1000);
+        h.Switch.Hangup(a);
+        h.Switch.Logout("1000");
+
+        const string cap = "781e556b-3b95-4045-be4a-774b373467d9";
+        CaptureCompare.SameSequence(CaptureCompare.CapturedNames("verto-room-call", cap), h.NamesOf(a), "verto leg");
+        CaptureCompare.SameHangup(CaptureCompare.CapturedLast("verto-room-call", cap, "CHANNEL_HANGUP_COMPLETE"), h.Last(a, "CHANNEL_HANGUP_COMPLETE"), "verto leg");
+        var customs = h.Events.Where(e => e.Name == "CUSTOM").Select(e => e.Subclass).ToArray();
+        Assert.Equal(new string?[] { "verto::client_connect", "verto::login", "verto::client_disconnect" }, customs);
+    }
+
+    [Fact]
+    public async Task Two_verto_legs_bridged_match_verto_two_party_capture()
+    {
+        using var h = new SwitchHarness();
+        Assert.True(await h.Switch.LoginAsync("1000", "1234", CancellationToken.None));
+        Assert.True(await h.Switch.LoginAsync("1001", "1234", CancellationToken.None));
+        var a = h.Switch.PlaceCall("1000", "room-v2");
+        var b = h.Switch.PlaceCall("1001", "room-v2");
+        Assert.Equal("+OK\n", h.Api("uuid_answer", a));
+        Assert.Equal("+OK\n", h.Api("uuid_answer", b));
+        Assert.Equal($"+OK {b}\n", h.Api("uuid_bridge", $"{a} {b}"));
+        h.Advance(3000);
+        Assert.Equal("+OK\n", h.Api("uuid_kill", a));
+
+        const string capA = "f4e643fa-2cf9-4a14-a0b9-b12561d33abd", capB = "64b5f4e1-3e58-4549-99fe-5df5e9236cab";
+        CaptureCompare.SameSequence(CaptureCompare.CapturedNames("verto-two-party", capA), h.NamesOf(a), "caller");
+        CaptureCompare.SameSequence(CaptureCompare.CapturedNames("verto-two-party", capB), h.NamesOf(b), "callee");
+        CaptureCompare.SameHangup(CaptureCompare.CapturedLast("verto-two-party", capA, "CHANNEL_HANGUP_COMPLETE"), h.Last(a, "CHANNEL_HANGUP_COMPLETE"), "caller");
+        CaptureCompare.SameHangup(CaptureCompare.CapturedLast("verto-two-party", capB, "CHANNEL_HANGUP_COMPLETE"), h.Last(b, "CHANNEL_HANGUP_COMPLETE"), "callee");
+    }
+
+    [Fact]
+    public async Task Verto_login_and_logout_fire_the_captured_custom_events()
+    {
+        using var h = new SwitchHarness();
+        Assert.True(await h.Switch.LoginAsync("1000", "1234", CancellationToken.None));
+        h.Switch.Logout("1000");
+        var ours = h.Events.Where(e => e.Name == "CUSTOM").ToList();
+        var captured = CaptureStream.Events("verto-login");
+        Assert.Equal(captured.Count, ours.Count);
+        for (var i = 0; i < captured.Count; i++)
+        {
+            CaptureCompare.SameShape(captured[i], ours[i], "verto-login");
+            Assert.Equal(captured[i].Get("Event-Calling-Function"), ours[i].Get("Event-Calling-Function"));
+            Assert.Equal(captured[i].Get("verto_success"), ours[i].Get("verto_success"));
+        }
+    }
+
+    [Fact]
+    public async Task Verto_login_with_wrong_password_matches_verto_login_fail_capture()
+    {
+        using var h = new SwitchHarness();
+        Assert.False(await h.Switch.LoginAsync("1000", "wrong", CancellationToken.None));
+        h.Switch.Logout("1000");
+        var ours = h.Events.Where(e => e.Name == "CUSTOM").ToList();
+        var captured = CaptureStream.Events("verto-login-fail");
+        Assert.Equal(captured.Count, ours.Count);
+        for (var i = 0; i < captured.Count; i++)
+        {
+            CaptureCompare.SameShape(captured[i], ours[i], "verto-login-fail");
+        }
+        Assert.Equal("Authentication Failure", ours[1].Get("verto_result_txt"));
+        Assert.Throws<InvalidOperationException>(() => h.Switch.PlaceCall("1000", "room-x"));
+    }
+}
