@@ -1,6 +1,58 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using System.Globalization;
+using FreeSwitchSim;
+using Microsoft.Extensions.Logging;
 
-app.MapGet("/", () => "Hello World!");
+// Standalone simulator for the demo:
+//   dotnet run --project tests/FreeSwitchSim -- --esl-port 8021 --password ClueCon --control-port 8099
+//     [--json-cdr-url URL [--json-cdr-user U --json-cdr-password P]] [--hostname vm]
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+var log = loggers.CreateLogger("FreeSwitchSim");
+SimulatorHostOptions options;
+try
+{
+    options = ParseArgs(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync($"{ex.Message}\nusage: --esl-port N --password PW [--control-port N] [--json-cdr-url URL] [--json-cdr-user U] [--json-cdr-password P] [--hostname NAME]");
+    return 2;
+}
+options.LoggerFactory = loggers;
 
-app.Run();
+await using var host = await SimulatorHost.StartAsync(options);
+FreeSwitchSim.Esl.Log.Started(log, options.Hostname, host.EslPort, host.ControlPort is { } p ? $"http://127.0.0.1:{p}" : "off");
+
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.TrySetResult();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+await stop.Task;
+return 0;
+
+static SimulatorHostOptions ParseArgs(string[] args)
+{
+    var o = new SimulatorHostOptions { EslPort = 8021 };
+    for (var i = 0; i < args.Length; i++)
+    {
+        var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+        switch (args[i])
+        {
+            case "--esl-port": o.EslPort = Port(value); break;
+            case "--password": o.Password = value; break;
+            case "--control-port": o.ControlPort = Port(value); break;
+            case "--json-cdr-url": o.JsonCdrUrl = new Uri(value); break;
+            case "--json-cdr-user": o.JsonCdrUser = value; break;
+            case "--json-cdr-password": o.JsonCdrPassword = value; break;
+            case "--hostname": o.Hostname = value; break;
+            default: throw new ArgumentException($"unknown option {args[i]}");
+        }
+        i++;
+    }
+    return o;
+}
+
+static int Port(string s) =>
+    int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535 ? p : throw new ArgumentException($"bad port {s}");

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(5005, LogLevel.Information, "Refusing ESL connections for {Seconds} s (ACL rejection: {AclReject})")]
     public static partial void Refusing(ILogger logger, double seconds, bool aclReject);
+
+    [LoggerMessage(5006, LogLevel.Information, "FreeSWITCH simulator {Hostname}: ESL 127.0.0.1:{EslPort}, control API {Control}")]
+    public static partial void Started(ILogger logger, string hostname, int eslPort, string control);
 }
