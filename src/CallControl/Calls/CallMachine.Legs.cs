@@ -34,6 +34,8 @@ public static partial class CallMachine
         // SUCCESS comes when an answered bridge ends; the legs' hangups end the call then.
         if (step.State.Phase == CallPhase.DialingPstn && disposition != HangupCauses.Success)
         {
+            // The originate is over, so FreeSWITCH has already hung up its carrier leg: no uuid_kill for it.
+            step.State = step.State with { PstnLegEnded = true };
             EndFromCarrier(step, disposition, sipCode: null, disposition: null);
         }
     }
