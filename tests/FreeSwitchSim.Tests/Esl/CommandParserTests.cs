@@ -36,7 +36,7 @@ public sealed class CommandParserTests
         Assert.Equal("auth ClueCon", commands[0].Line);
         Assert.Equal("7f4db78a-5f1c-4a1e-9a59-1c6a3c0b8e11", commands[10].Header("job-uuid"));
         var body = commands.Single(c => c.Body is not null);
-        Assert.Equal("line one\nline two with café", body.Body);
+        Assert.Equal("line one\nline two with café\n", body.Body);
         Assert.Equal("callcontrol::body", body.Header("Event-Subclass"));
         Assert.Equal("café 100%", commands[31].Header("X-Note"));
         Assert.Equal("exit", commands[^1].Line);

@@ -64,10 +64,10 @@ public sealed class FaultTests
         await using var client = await sim.ClientAsync();
 
         sim.Server.SendGarbage();
-        await client.SendAsync("api status\n\n");
-        var frame = await client.ReadFrameAsync();
+        await client.SendAsync("exit\n\n");
+        var rest = Encoding.UTF8.GetString(await client.ReadToCloseAsync());
 
-        Assert.StartsWith("garbage-without-colon\nContent-Length: -7\n\n", frame.Text, StringComparison.Ordinal);
+        Assert.StartsWith("garbage-without-colon\nContent-Length: -7\n\nContent-Type: command/reply\nReply-Text: +OK bye\n\n", rest, StringComparison.Ordinal);
     }
 
     [Fact]
