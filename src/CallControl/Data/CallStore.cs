@@ -1,0 +1,168 @@
+using Dapper;
+using Npgsql;
+
+namespace CallControl.Data;
+
+/// <summary>
+/// Calls and their state history. Every status change writes the call and its history row in one transaction,
+/// guarded by the version the caller read (optimistic concurrency: two writers cannot both win).
+/// </summary>
+public sealed class CallStore(NpgsqlDataSource dataSource)
+{
+    private const string InsertSql = """
+        INSERT INTO calls (id, room_id, caller, callee, callee_number, media, status, fallback_reason,
+                           created_at, ringing_at, freeswitch_node, ring_deadline, pstn_dialed_at, version)
+        VALUES (@Id, @RoomId, @Caller, @Callee, @CalleeNumber, @Media, @Status, @FallbackReason,
+                @CreatedAt, @RingingAt, @FreeswitchNode, @RingDeadline, @PstnDialedAt, 1)
+        """;
+
+    private const string InsertHistorySql = """
+        INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
+        VALUES (@callId, @fromStatus, @toStatus, @reason, @at)
+        """;
+
+    // The CTE reads the status being left under a row lock, so the history row names the true predecessor.
+    private const string TransitionSql = """
+        WITH old AS (
+            SELECT id, status
+            FROM calls
+            WHERE id = @CallId
+              AND version = @ExpectedVersion
+            FOR UPDATE
+        )
+        UPDATE calls AS c
+        SET status = @ToStatus,
+            answered_via = COALESCE(@AnsweredVia, c.answered_via),
+            fallback_reason = COALESCE(@FallbackReason, c.fallback_reason),
+            ringing_at = COALESCE(@RingingAt, c.ringing_at),
+            answered_at = COALESCE(@AnsweredAt, c.answered_at),
+            ended_at = COALESCE(@EndedAt, c.ended_at),
+            duration = COALESCE(@Duration, c.duration),
+            billsec = COALESCE(@Billsec, c.billsec),
+            hangup_cause = COALESCE(@HangupCause, c.hangup_cause),
+            sip_code = COALESCE(@SipCode, c.sip_code),
+            hangup_disposition = COALESCE(@HangupDisposition, c.hangup_disposition),
+            hung_up_by = COALESCE(@HungUpBy, c.hung_up_by),
+            recording_id = COALESCE(@RecordingId, c.recording_id),
+            ring_deadline = COALESCE(@RingDeadline, c.ring_deadline),
+            pstn_dialed_at = COALESCE(@PstnDialedAt, c.pstn_dialed_at),
+            version = c.version + 1
+        FROM old
+        WHERE c.id = old.id
+        RETURNING old.status
+        """;
+
+    private const string ExistsSql = """
+        SELECT EXISTS (SELECT 1 FROM calls WHERE id = @id)
+        """;
+
+    private const string SelectSql = """
+        SELECT id, room_id, caller, callee, callee_number, media, status, answered_via, fallback_reason,
+               created_at, ringing_at, answered_at, ended_at, duration, billsec, hangup_cause, sip_code,
+               hangup_disposition, hung_up_by, freeswitch_node, recording_id, ring_deadline, pstn_dialed_at, version
+        FROM calls
+        WHERE id = @id
+        """;
+
+    private const string SelectLatestForRoomSql = """
+        SELECT id
+        FROM calls
+        WHERE room_id = @roomId
+        ORDER BY created_at DESC, id DESC
+        LIMIT 1
+        """;
+
+    private const string SelectHistorySql = """
+        SELECT id, call_id, from_status, to_status, reason, at
+        FROM call_state_history
+        WHERE call_id = @id
+        ORDER BY id
+        """;
+
+    /// <summary>
+    /// Inserts a new call (version 1) and its first history row (from nothing to <see cref="CallRecord.Status"/>)
+    /// in one transaction.
+    /// </summary>
+    public async Task<CallRecord> CreateAsync(CallRecord call, string? reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, call, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertHistorySql,
+            new { callId = call.Id, fromStatus = (string?)null, toStatus = call.Status, reason, at = call.CreatedAt },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return call with { Version = 1 };
+    }
+
+    /// <summary>
+    /// Moves the call to <see cref="CallChange.ToStatus"/> if it is still at <paramref name="expectedVersion"/>,
+    /// applies the change's facts and appends the history row, all in one transaction.
+    /// </summary>
+    public async Task<TransitionOutcome> TransitionAsync(
+        Guid callId, int expectedVersion, CallChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new DynamicParameters(change);
+        parameters.Add("CallId", callId);
+        parameters.Add("ExpectedVersion", expectedVersion);
+        var fromStatus = await connection.QuerySingleOrDefaultAsync<string?>(
+            new CommandDefinition(TransitionSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (fromStatus is null)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            var exists = await connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition(ExistsSql, new { id = callId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return exists ? TransitionOutcome.VersionConflict : TransitionOutcome.NotFound;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertHistorySql,
+            new { callId, fromStatus, toStatus = change.ToStatus, reason = change.Reason, at = change.At },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return TransitionOutcome.Applied;
+    }
+
+    /// <summary>The call, or null.</summary>
+    public async Task<CallRecord?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<CallRecord>(
+            new CommandDefinition(SelectSql, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>The call and its state history (one snapshot), or null.</summary>
+    public async Task<CallWithHistory?> GetWithHistoryAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(
+            System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var call = await connection.QuerySingleOrDefaultAsync<CallRecord>(
+            new CommandDefinition(SelectSql, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (call is null)
+        {
+            return null;
+        }
+
+        var history = await connection.QueryAsync<CallStateChange>(
+            new CommandDefinition(SelectHistorySql, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CallWithHistory(call, [.. history]);
+    }
+
+    /// <summary>The room's most recent call, or null when it has none.</summary>
+    public async Task<CallRecord?> GetLatestForRoomAsync(string roomId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var id = await connection.QuerySingleOrDefaultAsync<Guid?>(
+            new CommandDefinition(SelectLatestForRoomSql, new { roomId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return id is { } callId ? await GetAsync(callId, cancellationToken).ConfigureAwait(false) : null;
+    }
+}

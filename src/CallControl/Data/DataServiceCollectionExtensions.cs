@@ -1,0 +1,49 @@
+using Dapper;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace CallControl.Data;
+
+/// <summary>Registers the PostgreSQL data source, the migrator and the stores.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>The connection string name: configuration <c>ConnectionStrings:CallControl</c>.</summary>
+    public const string ConnectionStringName = "CallControl";
+
+    /// <summary>
+    /// Adds one <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:CallControl</c>, the
+    /// <see cref="DatabaseMigrator"/> and the stores. A missing connection string fails here, at boot.
+    /// </summary>
+    public static IServiceCollection AddCallControlData(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set (e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=callcontrol)");
+        }
+
+        return services.AddCallControlData(connectionString);
+    }
+
+    /// <summary>As <see cref="AddCallControlData(IServiceCollection, IConfiguration)"/> with an explicit connection string.</summary>
+    public static IServiceCollection AddCallControlData(this IServiceCollection services, string connectionString)
+    {
+        UseSnakeCaseMapping();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<RoomStore>();
+        services.AddSingleton<CallStore>();
+        services.AddSingleton<LegStore>();
+        services.AddSingleton<VertoLoginStore>();
+        services.AddSingleton<PstnUsageStore>();
+        services.AddSingleton<Dialing.IPstnUsageSource>(sp => sp.GetRequiredService<PstnUsageStore>());
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Columns are snake_case, properties PascalCase: Dapper matches them by ignoring underscores.</summary>
+    public static void UseSnakeCaseMapping() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+}

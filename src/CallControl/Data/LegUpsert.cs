@@ -1,0 +1,82 @@
+namespace CallControl.Data;
+
+/// <summary>
+/// What one path (the ESL event or mod_json_cdr) knows about one leg. Null fields are unknown, and an unknown
+/// never overwrites a known value.
+/// </summary>
+public sealed record LegUpsert
+{
+    /// <summary>The channel's Unique-ID: the one key both paths share.</summary>
+    public required Guid LegUuid { get; init; }
+    public required LegSource Source { get; init; }
+    public Guid? CallId { get; init; }
+    /// <summary><c>caller</c>, <c>callee</c> or <c>pstn</c>.</summary>
+    public string? Role { get; init; }
+    public string? ChannelName { get; init; }
+    public string? Direction { get; init; }
+    public DateTime? StartAt { get; init; }
+    public DateTime? ProgressAt { get; init; }
+    public DateTime? ProgressMediaAt { get; init; }
+    public DateTime? AnswerAt { get; init; }
+    public DateTime? EndAt { get; init; }
+    public int? Duration { get; init; }
+    public int? Billsec { get; init; }
+    public string? HangupCause { get; init; }
+    public string? SipTermStatus { get; init; }
+    public string? ReadCodec { get; init; }
+    public string? WriteCodec { get; init; }
+    /// <summary>The channel variables as a JSON object.</summary>
+    public string? Variables { get; init; }
+    /// <summary>The whole mod_json_cdr document, when this came from it.</summary>
+    public string? JsonCdr { get; init; }
+    public string? FreeswitchNode { get; init; }
+}
+
+/// <summary>Which path wrote a leg row.</summary>
+public enum LegSource
+{
+    /// <summary>The ESL CHANNEL_HANGUP_COMPLETE event.</summary>
+    Event,
+    /// <summary>FreeSWITCH's mod_json_cdr POST: the ground truth.</summary>
+    JsonCdr,
+}
+
+/// <summary>A stored leg (<c>call_legs</c>); <see cref="Source"/> is <c>event</c>, <c>json_cdr</c> or <c>both</c>.</summary>
+public sealed record LegRecord
+{
+    public Guid LegUuid { get; init; }
+    public Guid? CallId { get; init; }
+    public string? Role { get; init; }
+    public string? ChannelName { get; init; }
+    public string? Direction { get; init; }
+    public DateTime? StartAt { get; init; }
+    public DateTime? ProgressAt { get; init; }
+    public DateTime? ProgressMediaAt { get; init; }
+    public DateTime? AnswerAt { get; init; }
+    public DateTime? EndAt { get; init; }
+    public int? Duration { get; init; }
+    public int? Billsec { get; init; }
+    public string? HangupCause { get; init; }
+    public string? SipTermStatus { get; init; }
+    public string? ReadCodec { get; init; }
+    public string? WriteCodec { get; init; }
+    public string? Variables { get; init; }
+    public required string Source { get; init; }
+    public string? JsonCdr { get; init; }
+    public string? FreeswitchNode { get; init; }
+    public DateTime UpdatedAt { get; init; }
+}
+
+/// <summary>FreeSWITCH's times: microseconds since the Unix epoch (<c>start_uepoch</c>, <c>Caller-Channel-*-Time</c>).</summary>
+public static class FreeSwitchTime
+{
+    /// <summary>The UTC time, or null for 0 (FreeSWITCH's "never": <c>answer_uepoch=0</c> on an unanswered leg).</summary>
+    public static DateTime? FromMicroseconds(long microseconds) =>
+        microseconds <= 0 ? null : DateTime.UnixEpoch.AddTicks(microseconds * (TimeSpan.TicksPerMillisecond / 1000));
+
+    /// <summary>As <see cref="FromMicroseconds(long)"/> from the decimal text FreeSWITCH sends; null when it is not a number.</summary>
+    public static DateTime? FromMicroseconds(string? text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var us)
+            ? FromMicroseconds(us)
+            : null;
+}
