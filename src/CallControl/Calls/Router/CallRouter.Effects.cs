@@ -1,0 +1,223 @@
+using System.Globalization;
+using CallControl.Data;
+using CallControl.Dialing;
+using CallControl.Esl.Connection;
+using CallControl.Switch;
+
+namespace CallControl.Calls.Router;
+
+// Commands to effects: ESL commands on the call's node, store writes, signaling pushes, the ring timer.
+public sealed partial class CallRouter
+{
+    private async Task ExecuteAsync(
+        CallSession session, CallInput input, IReadOnlyList<CallCommand> commands, Queue<CallInput> pending,
+        CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < commands.Count; i++)
+        {
+            var command = commands[i];
+            try
+            {
+                switch (command)
+                {
+                    case RecordTransition transition when transition.From is null:
+                        // The row was inserted with this first transition (CallStore.CreateAsync).
+                        break;
+                    case RecordTransition transition:
+                        await WriteTransitionAsync(session, transition, FactsOf(commands, i + 1), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case AlertCallee alert:
+                        await _notifier.NotifyAsync(alert.CalleeUserId, new RoomEvent(
+                            "invite", alert.RoomId, alert.CallId, CallStatus.Ringing.ToWire(), alert.CallerUserId,
+                            alert.Media == CallMedia.Video ? "video" : "audio"), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case NotifyParty notify:
+                        await NotifyPartyAsync(session, notify, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case AnswerLeg answer:
+                        await Node(session).UuidAnswerAsync(answer.LegUuid, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case BridgeLegs bridge:
+                        var reply = await Node(session).UuidBridgeAsync(bridge.CallerLegUuid, bridge.CalleeLegUuid, cancellationToken).ConfigureAwait(false);
+                        pending.Enqueue(new BridgeReplied(Now, reply.Ok, reply.Text));
+                        break;
+                    case DialPstn dial:
+                        DialCarrier(session, dial);
+                        break;
+                    case HangupLeg hangup:
+                        // A leg that is already gone answers -ERR: harmless.
+                        await Node(session).UuidKillAsync(hangup.LegUuid, hangup.Cause, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case StartRingTimer timer:
+                        ArmTimer(session, timer.Deadline);
+                        break;
+                    case CancelRingTimer:
+                        session.RingTimer?.Dispose();
+                        session.RingTimer = null;
+                        break;
+                    case StartRecording recording:
+                        await Node(session).ApiAsync(
+                            "uuid_record",
+                            string.Create(CultureInfo.InvariantCulture, $"{NodeCommands.Uuid(recording.LegUuid)} start {session.RoomId}-{session.CallId:D}.wav"),
+                            cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        // SetAnswered and SetFinalFields ride on the transition before them (FactsOf).
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is EslConnectionException or InvalidOperationException or ArgumentException or Npgsql.NpgsqlException)
+            {
+                // One failed effect must not stop the others (a hangup after a lost connection, a stale leg).
+                RouterLog.CommandFailed(_logger, session.CallId, command.GetType().Name, input.GetType().Name, ex);
+            }
+        }
+    }
+
+    private NodeCommands Node(CallSession session) =>
+        _nodes.Commands(session.Node) ?? throw new InvalidOperationException($"FreeSWITCH node '{session.Node}' is not configured.");
+
+    private async Task NotifyPartyAsync(CallSession session, NotifyParty notify, CancellationToken cancellationToken)
+    {
+        var user = notify.Party switch
+        {
+            CallParty.Caller => session.CallerUserId,
+            CallParty.Callee => session.CalleeUserId,
+            _ => null,
+        };
+        if (user is not null)
+        {
+            await _notifier.NotifyAsync(user, new RoomEvent(
+                notify.Notice.ToWire(), notify.RoomId, notify.CallId, notify.Status.ToWire()), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// <c>sendmsg &lt;caller&gt; execute bridge &lt;dial string&gt;</c>. It is not awaited: FreeSWITCH completes the bridge
+    /// app only when the bridge ends; its CHANNEL_EXECUTE_COMPLETE reaches the router as an event.
+    /// </summary>
+    private void DialCarrier(CallSession session, DialPstn dial)
+    {
+        if (session.Number is null || session.Number.Value != dial.Number)
+        {
+            // The machine only dials the number it was created with; anything else is a bug, never dialed.
+            throw new InvalidOperationException("The call has no policy-checked number to dial.");
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(dial.OriginateTimeout.TotalSeconds));
+        var dialString = _dialStrings.Build(new CarrierLeg
+        {
+            OriginationUuid = Guid.Parse(dial.PstnLegUuid),
+            CallId = session.CallId,
+            RoomId = session.RoomId,
+            Number = session.Number,
+            Variables =
+            [
+                new("x_leg_role", "pstn"),
+                // The carrier's 180/183 must reach the caller before the answer.
+                new("ignore_early_media", "false"),
+                new("originate_timeout", seconds.ToString(CultureInfo.InvariantCulture)),
+                new("hangup_after_bridge", "true"),
+            ],
+        });
+        _byLeg[dial.PstnLegUuid] = session.CallId;
+        RouterLog.Dialing(_logger, session.CallId, dial.CallerLegUuid, dial.Reason?.ToWire() ?? "direct");
+        var execution = Node(session).SendMsgExecuteAsync(dial.CallerLegUuid, "bridge", dialString, CancellationToken.None);
+        _ = execution.ContinueWith(
+            t => OnBridgeAppFailedAsync(session, t.Exception!.GetBaseException()),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>The bridge app could not even start (-ERR, lost connection): the carrier attempt failed.</summary>
+    private async Task OnBridgeAppFailedAsync(CallSession session, Exception error)
+    {
+        RouterLog.CommandFailed(_logger, session.CallId, nameof(DialPstn), "sendmsg", error);
+        await SubmitAsync(session, new PstnAttemptEnded(Now, HangupCauses.NormalTemporaryFailure), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void ArmTimer(CallSession session, DateTimeOffset deadline)
+    {
+        session.RingTimer?.Dispose();
+        var due = deadline - _clock.GetUtcNow();
+        if (due < TimeSpan.Zero)
+        {
+            due = TimeSpan.Zero;
+        }
+
+        session.RingTimer = _timerClock.CreateTimer(
+            _ => _ = FireTimerAsync(session, deadline), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task FireTimerAsync(CallSession session, DateTimeOffset deadline)
+    {
+        try
+        {
+            await SubmitAsync(session, new RingTimeoutFired(Now, deadline), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The router stopped.
+        }
+    }
+
+    /// <summary>The facts (answer, final fields, ring deadline, carrier dial) that follow a transition, up to the next one.</summary>
+    private static IEnumerable<CallCommand> FactsOf(IReadOnlyList<CallCommand> commands, int from)
+    {
+        for (var i = from; i < commands.Count && commands[i] is not RecordTransition; i++)
+        {
+            yield return commands[i];
+        }
+    }
+
+    private async Task WriteTransitionAsync(
+        CallSession session, RecordTransition transition, IEnumerable<CallCommand> facts, CancellationToken cancellationToken)
+    {
+        var change = new CallChange { ToStatus = transition.To.ToWire(), Reason = transition.Reason, At = transition.At.UtcDateTime };
+        foreach (var fact in facts)
+        {
+            change = fact switch
+            {
+                SetAnswered a => change with { AnsweredVia = a.Via.ToWire(), AnsweredAt = a.At.UtcDateTime },
+                SetFinalFields f => change with
+                {
+                    EndedAt = f.EndedAt.UtcDateTime,
+                    HangupCause = f.HangupCause,
+                    SipCode = f.SipCode,
+                    HangupDisposition = f.HangupDisposition,
+                    HungUpBy = f.HungUpBy.ToWire(),
+                    AnsweredVia = f.AnsweredVia?.ToWire(),
+                    FallbackReason = f.FallbackReason?.ToWire(),
+                    Duration = Seconds(f.EndedAt - session.CreatedAt),
+                    Billsec = session.State.AnsweredAt is { } answered ? Seconds(f.EndedAt - answered) : 0,
+                },
+                StartRingTimer t => change with { RingDeadline = t.Deadline.UtcDateTime },
+                DialPstn d => change with { PstnDialedAt = transition.At.UtcDateTime, FallbackReason = d.Reason?.ToWire() },
+                _ => change,
+            };
+        }
+
+        if (transition.To == CallStatus.FallbackDialing && session.State.FallbackReason is { } reason)
+        {
+            change = change with { FallbackReason = reason.ToWire() };
+        }
+
+        var outcome = await _callStore.TransitionAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
+        if (outcome == TransitionOutcome.Applied)
+        {
+            session.Version++;
+        }
+        else
+        {
+            RouterLog.TransitionNotApplied(_logger, session.CallId, change.ToStatus, outcome.ToString());
+        }
+
+        if (transition.To.IsFinal())
+        {
+            await _rooms.SetStateAsync(session.RoomId, "closed", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static int Seconds(TimeSpan span) => Math.Max(0, (int)Math.Floor(span.TotalSeconds));
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using CallControl.Data;
+using CallControl.Dialing;
+using CallControl.Rooms;
+using CallControl.Switch;
+using Microsoft.Extensions.Options;
+
+namespace CallControl.Calls.Router;
+
+/// <summary>
+/// The thin shell around <see cref="CallMachine"/>: it turns FreeSWITCH events and API actions into the machine's
+/// inputs and carries out the commands it returns (ESL commands on the call's node, store writes, signaling pushes,
+/// the ring timer). Each call's inputs run one at a time under its own gate; different calls run in parallel.
+/// </summary>
+public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
+{
+    /// <summary>The keyed <see cref="TimeProvider"/> the ring timers run on (tests put a fake clock there).</summary>
+    public const string TimerClockKey = "callcontrol.ring-timer";
+
+    private readonly ConcurrentDictionary<Guid, CallSession> _calls = new();
+    private readonly ConcurrentDictionary<string, Guid> _byRoom = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Guid> _byLeg = new(StringComparer.OrdinalIgnoreCase);
+    private readonly NodePool _nodes;
+    private readonly CallStore _callStore;
+    private readonly RoomStore _rooms;
+    private readonly VertoLoginStore _logins;
+    private readonly DialStringBuilder _dialStrings;
+    private readonly ICallNotifier _notifier;
+    private readonly TimeProvider _clock;
+    private readonly TimeProvider _timerClock;
+    private readonly RoomsOptions _options;
+    private readonly ILogger<CallRouter> _logger;
+
+    public CallRouter(
+        NodePool nodes,
+        CallStore calls,
+        RoomStore rooms,
+        VertoLoginStore logins,
+        DialStringBuilder dialStrings,
+        ICallNotifier notifier,
+        TimeProvider clock,
+        [FromKeyedServices(TimerClockKey)] TimeProvider timerClock,
+        IOptions<RoomsOptions> options,
+        ILogger<CallRouter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _nodes = nodes;
+        _callStore = calls;
+        _rooms = rooms;
+        _logins = logins;
+        _dialStrings = dialStrings;
+        _notifier = notifier;
+        _clock = clock;
+        _timerClock = timerClock;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The configured policy defaults.</summary>
+    public FallbackPolicy DefaultPolicy => _options.Fallback.ToPolicy();
+
+    /// <summary>The live call of a room, or null.</summary>
+    public CallSession? FindByRoom(string roomId) =>
+        _byRoom.TryGetValue(roomId, out var id) && _calls.TryGetValue(id, out var session) ? session : null;
+
+    /// <summary>Now, as the router stamps inputs.</summary>
+    public DateTimeOffset Now => _clock.GetUtcNow();
+
+    /// <summary>
+    /// Creates the call: inserts its row (status ringing, history "created"), registers it, and runs
+    /// <paramref name="created"/> through the machine (alert the callee, or fall back at once, or wait for the caller's leg).
+    /// </summary>
+    public async Task<CallSession> StartAsync(CallCreated created, string node, E164Number? number, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(created);
+        var session = new CallSession(created.CallId, created.RoomId, node, created.CallerUserId, created.CalleeUserId, number)
+        {
+            CreatedAt = created.At,
+        };
+        var record = new CallRecord
+        {
+            Id = created.CallId,
+            RoomId = created.RoomId,
+            Caller = created.CallerUserId,
+            Callee = created.CalleeUserId,
+            CalleeNumber = number?.Value,
+            Media = created.Media == CallMedia.Video ? "video" : "audio",
+            Status = CallStatus.Ringing.ToWire(),
+            CreatedAt = created.At.UtcDateTime,
+            RingingAt = created.At.UtcDateTime,
+            FreeswitchNode = node,
+            // A direct call dials the carrier as soon as the caller's leg parks: it counts against the limits now.
+            PstnDialedAt = created.CalleeUserId is null ? created.At.UtcDateTime : null,
+        };
+        var stored = await _callStore.CreateAsync(record, CallReasons.Created, cancellationToken).ConfigureAwait(false);
+        session.Version = stored.Version;
+        _calls[session.CallId] = session;
+        _byRoom[session.RoomId] = session.CallId;
+        _byLeg[created.PstnLegUuid] = session.CallId;
+        await SubmitAsync(session, created, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    /// <summary>Feeds an API action or a timer to the room's live call; false when the room has none.</summary>
+    public async Task<bool> SubmitAsync(string roomId, Func<DateTimeOffset, CallInput> input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (FindByRoom(roomId) is not { } session)
+        {
+            return false;
+        }
+
+        await SubmitAsync(session, input(Now), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>A user's last signaling connection closed: a callee being alerted is now offline.</summary>
+    public async Task UserWentOfflineAsync(string userId, CancellationToken cancellationToken)
+    {
+        foreach (var session in _calls.Values.Where(s => s.CalleeUserId == userId).ToArray())
+        {
+            await SubmitAsync(session, new CalleeWentOffline(Now), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="first"/> and whatever its commands feed back (the uuid_bridge reply) through the machine,
+    /// one at a time, under the call's gate.
+    /// </summary>
+    private async Task SubmitAsync(CallSession session, CallInput first, CancellationToken cancellationToken)
+    {
+        await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var pending = new Queue<CallInput>();
+            pending.Enqueue(first);
+            while (pending.TryDequeue(out var input))
+            {
+                var transition = CallMachine.Handle(session.State, input);
+                session.State = transition.State;
+                if (transition.Commands.Count > 0)
+                {
+                    RouterLog.Input(_logger, session.CallId, input.GetType().Name, session.State.Status?.ToWire(), transition.Commands.Count);
+                }
+
+                await ExecuteAsync(session, input, transition.Commands, pending, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+
+        if (session.Finished)
+        {
+            Forget(session);
+        }
+    }
+
+    private void Forget(CallSession session)
+    {
+        _calls.TryRemove(session.CallId, out _);
+        _byRoom.TryRemove(new KeyValuePair<string, Guid>(session.RoomId, session.CallId));
+        foreach (var leg in _byLeg.Where(p => p.Value == session.CallId).Select(p => p.Key).ToArray())
+        {
+            _byLeg.TryRemove(leg, out _);
+        }
+
+        session.RingTimer?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var session in _calls.Values)
+        {
+            session.Dispose();
+        }
+
+        _calls.Clear();
+    }
+}

@@ -1,0 +1,59 @@
+using CallControl.Dialing;
+
+namespace CallControl.Calls.Router;
+
+/// <summary>
+/// One live call as the router holds it: the machine's state, the stored row's version, who the parties are, and the
+/// gate that makes the call's inputs run one at a time, in order (different calls run in parallel).
+/// </summary>
+public sealed class CallSession : IDisposable
+{
+    internal CallSession(Guid callId, string roomId, string node, string callerUserId, string? calleeUserId, E164Number? number)
+    {
+        CallId = callId;
+        RoomId = roomId;
+        Node = node;
+        CallerUserId = callerUserId;
+        CalleeUserId = calleeUserId;
+        Number = number;
+    }
+
+    public Guid CallId { get; }
+
+    public string RoomId { get; }
+
+    /// <summary>The FreeSWITCH node the room was placed on (commands go there).</summary>
+    public string Node { get; }
+
+    public string CallerUserId { get; }
+
+    public string? CalleeUserId { get; }
+
+    /// <summary>The number the carrier leg would dial, already passed by the dialing policy; null when none may be dialed.</summary>
+    public E164Number? Number { get; }
+
+    /// <summary>The machine's state after the last input (read it under <see cref="Gate"/>).</summary>
+    public CallState State { get; internal set; } = CallState.Empty;
+
+    /// <summary>The calls row's version as last written (optimistic concurrency).</summary>
+    internal int Version { get; set; }
+
+    internal DateTimeOffset CreatedAt { get; set; }
+
+    internal SemaphoreSlim Gate { get; } = new(1, 1);
+
+    internal ITimer? RingTimer { get; set; }
+
+    /// <summary>The call is over and every leg it knew of has hung up: nothing more can happen to it.</summary>
+    internal bool Finished =>
+        State.IsFinal &&
+        (State.CallerLegUuid is null || State.CallerLegEnded) &&
+        (State.CalleeLegUuid is null || State.CalleeLegEnded) &&
+        (!State.PstnDialed || State.PstnLegEnded);
+
+    public void Dispose()
+    {
+        RingTimer?.Dispose();
+        Gate.Dispose();
+    }
+}

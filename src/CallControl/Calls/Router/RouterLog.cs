@@ -1,0 +1,20 @@
+namespace CallControl.Calls.Router;
+
+/// <summary>The router's log messages (calls: 2100s).</summary>
+internal static partial class RouterLog
+{
+    [LoggerMessage(2101, LogLevel.Debug, "Call {CallId}: {Input} -> status {Status}, {Commands} commands")]
+    public static partial void Input(ILogger logger, Guid callId, string input, string? status, int commands);
+
+    [LoggerMessage(2102, LogLevel.Warning, "Call {CallId}: {Command} (for {Input}) failed")]
+    public static partial void CommandFailed(ILogger logger, Guid callId, string command, string input, Exception exception);
+
+    [LoggerMessage(2103, LogLevel.Information, "Call {CallId}: bridging caller leg {CallUuid} to the carrier ({Reason})")]
+    public static partial void Dialing(ILogger logger, Guid callId, string callUuid, string reason);
+
+    [LoggerMessage(2104, LogLevel.Warning, "Call {CallId}: transition to {Status} not stored ({Outcome})")]
+    public static partial void TransitionNotApplied(ILogger logger, Guid callId, string status, string outcome);
+
+    [LoggerMessage(2105, LogLevel.Warning, "Call {CallId}: leg {CallUuid} parked with login {Login}, not a party of the room: hung up")]
+    public static partial void StrangerLeg(ILogger logger, Guid callId, string callUuid, string login);
+}

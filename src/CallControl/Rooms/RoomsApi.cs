@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using CallControl.Auth;
+using CallControl.Calls.Router;
+using CallControl.Data;
+using CallControl.Switch;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CallControl.Rooms;
+
+/// <summary>
+/// The room API (the client SDK's calls): create a room, join it, say busy or refuse, cancel, read its state. Only the
+/// room's caller and callee may act on it (403 for anyone else, 404 for a room that does not exist). Errors are
+/// Problem Details naming the offending field.
+/// </summary>
+public static partial class RoomsApi
+{
+    public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup("/api/rooms").RequireAuthorization(AuthPolicies.User).WithTags("Rooms");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPost("/{id}/join", JoinAsync);
+        group.MapPost("/{id}/busy", BusyAsync);
+        group.MapPost("/{id}/refuse", RefuseAsync);
+        group.MapDelete("/{id}", CancelAsync);
+        return group;
+    }
+
+    /// <summary>The user id of a validated token (its <c>sub</c>).</summary>
+    public static string UserId(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirstValue(AuthPolicies.SubjectClaim) ?? throw new InvalidOperationException("An authenticated user has a subject.");
+    }
+
+    private static async Task<Results<Ok<RoomView>, ProblemHttpResult>> GetAsync(
+        string id, ClaimsPrincipal user, RoomStore rooms, CallStore calls, CancellationToken cancellationToken)
+    {
+        var (room, problem) = await FindRoomAsync(id, UserId(user), rooms, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await ViewAsync(room!, calls, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<RoomView> ViewAsync(RoomRecord room, CallStore calls, CancellationToken cancellationToken)
+    {
+        // Read the room again: the call's end closes it.
+        var call = await calls.GetLatestForRoomAsync(room.Id, cancellationToken).ConfigureAwait(false);
+        var state = call is not null && Data.CallStatuses.IsFinal(call.Status) ? "closed" : room.State;
+        return new RoomView(room.Id, state, call is null ? null : new CallView(
+            call.Id, call.Status, call.AnsweredVia, call.FallbackReason, call.CreatedAt, call.AnsweredAt, call.EndedAt,
+            call.Billsec, call.HangupCause));
+    }
+
+    /// <summary>The room if <paramref name="userId"/> is its caller or callee; 404 or 403 otherwise.</summary>
+    private static async Task<(RoomRecord? Room, ProblemHttpResult? Problem)> FindRoomAsync(
+        string id, string userId, RoomStore rooms, CancellationToken cancellationToken)
+    {
+        var room = RoomRequestValidation.IsRoomId(id) ? await rooms.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        if (room is null)
+        {
+            return (null, Problem(StatusCodes.Status404NotFound, "No such room.", "id"));
+        }
+
+        if (room.CallerUserId != userId && room.CalleeUserId != userId)
+        {
+            return (null, Problem(StatusCodes.Status403Forbidden, "Only the room's caller and callee may act on it.", "id"));
+        }
+
+        return (room, null);
+    }
+
+    private static ProblemHttpResult Problem(int status, string detail, string field, IDictionary<string, object?>? more = null)
+    {
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["field"] = field };
+        foreach (var (key, value) in more ?? new Dictionary<string, object?>())
+        {
+            extensions[key] = value;
+        }
+
+        return TypedResults.Problem(detail, statusCode: status, extensions: extensions);
+    }
+
+    /// <summary>The verto access and ICE configuration for one party, with a fresh one-time login.</summary>
+    private static async Task<RoomAccess> AccessAsync(
+        RoomRecord room, Guid callId, string userId, string? natType, RoomServices services, CancellationToken cancellationToken)
+    {
+        var login = await services.Logins.IssueAsync(room.Id, userId, services.Options.Value.VertoLoginTtl, cancellationToken).ConfigureAwait(false);
+        var url = room.FreeswitchNode is { } node ? services.Nodes.State(node)?.VertoUrl : null;
+        var ice = services.Ice.For(userId, natType);
+        return new RoomAccess(
+            room.Id, callId, new VertoAccess(url ?? "", login.Login, login.Password, "room-" + room.Id),
+            ice.IceServers, ice.IceTransportPolicy);
+    }
+
+    /// <summary>The connected node with the most headroom (fewest sessions for its size, then most idle CPU).</summary>
+    private static NodeState? PickNode(NodePool nodes) => nodes.States
+        .Where(s => s.Connected)
+        .OrderBy(s => s.MaxSessions is > 0 ? (double)(s.SessionCount ?? 0) / s.MaxSessions.Value : 0)
+        .ThenByDescending(s => s.IdleCpu ?? 0)
+        .FirstOrDefault();
+}
+
+/// <summary>The services the room handlers share, injected as one parameter.</summary>
+internal sealed record RoomServices(
+    UserStore Users,
+    RoomStore Rooms,
+    CallStore Calls,
+    VertoLoginStore Logins,
+    NodePool Nodes,
+    IceServers Ice,
+    CallRouter Router,
+    SignalHub Signals,
+    Dialing.DialingPolicy Policy,
+    Dialing.IPstnUsageSource Usage,
+    IOptions<RoomsOptions> Options);
