@@ -124,7 +124,7 @@ public static partial class CallMachine
     private static void OnCallerLegParked(CallStep step, string leg)
     {
         var state = step.State;
-        if (state.CallerLegUuid == leg)
+        if (state.CallerLegUuid == leg || state.StrayLegUuids.Contains(leg))
         {
             return;
         }
@@ -132,10 +132,9 @@ public static partial class CallMachine
         if (state.CallerLegUuid is not null || state.IsFinal)
         {
             // A leg this call will never use (the call is over, or it already has its caller leg).
-            if (state.IsFinal)
-            {
-                step.State = state with { CallerLegUuid = state.CallerLegUuid ?? leg };
-            }
+            step.State = state.IsFinal && state.CallerLegUuid is null
+                ? state with { CallerLegUuid = leg }
+                : state with { StrayLegUuids = [.. state.StrayLegUuids, leg] };
 
             step.Emit(new HangupLeg(step.Setup.CallId, leg, state.FinalCause ?? HangupCauses.CallRejected));
             return;
@@ -158,7 +157,7 @@ public static partial class CallMachine
     private static void OnCalleeLegParked(CallStep step, string leg)
     {
         var state = step.State;
-        if (state.CalleeLegUuid == leg)
+        if (state.CalleeLegUuid == leg || state.StrayLegUuids.Contains(leg))
         {
             return;
         }
@@ -180,12 +179,10 @@ public static partial class CallMachine
 
         if (refuse is not null)
         {
-            // Only an ended call adopts the leg (so a repeated park is recognised); a live call must not mistake a
-            // stray leg's hangup for its callee's.
-            if (state.IsFinal)
-            {
-                step.State = state with { CalleeLegUuid = state.CalleeLegUuid ?? leg };
-            }
+            // Only an ended call adopts the leg; a live call must not mistake a stray leg's hangup for its callee's.
+            step.State = state.IsFinal && state.CalleeLegUuid is null && !step.Setup.IsDirect
+                ? state with { CalleeLegUuid = leg }
+                : state with { StrayLegUuids = [.. state.StrayLegUuids, leg] };
 
             step.Emit(new HangupLeg(step.Setup.CallId, leg, refuse));
             return;

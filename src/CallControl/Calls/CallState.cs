@@ -101,6 +101,9 @@ public sealed record CallState
 
     public IReadOnlyList<CallHistoryEntry> History { get; init; } = [];
 
+    /// <summary>Legs that parked in this room but were not adopted (and were hung up), so a repeated park is recognised.</summary>
+    public IReadOnlyList<string> StrayLegUuids { get; init; } = [];
+
     public bool IsFinal => Status is { } status && status.IsFinal();
 }
 
