@@ -1,0 +1,22 @@
+using CallControl.Auth;
+using CallControl.Switch;
+
+namespace CallControl.Cdr;
+
+/// <summary>Registers the CDR writer and its event path.</summary>
+public static class CdrServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="CdrWriter"/>, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), and
+    /// binds the callback secret (<c>FreeSwitch:CallbackUser</c>/<c>CallbackSecret</c>) that <c>POST /fs/cdr</c> checks.
+    /// Needs the data services (<c>AddCallControlData</c>: <c>LegStore</c>). Map the endpoint with <c>MapCdr()</c>.
+    /// </summary>
+    public static IServiceCollection AddCdr(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FreeSwitchCallbackOptions>().Bind(configuration.GetSection(FreeSwitchCallbackOptions.SectionName));
+        services.AddSingleton<CdrWriter>();
+        services.AddSingleton<IFreeSwitchEventHandler, HangupCdrHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,74 @@
+using CallControl.Switch;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace CallControl.Health;
+
+/// <summary>
+/// <c>/health/live</c>: 200 while the process runs. <c>/health/ready</c>: 200 when PostgreSQL answers and at least one
+/// FreeSWITCH node is connected and authenticated; otherwise 503 with the same JSON body saying what is missing.
+/// </summary>
+public static class HealthApi
+{
+    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Maps both endpoints (anonymous: load balancers and orchestrators call them).</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        group.MapGet("/live", () => TypedResults.Ok(new { status = "live" }));
+        group.MapGet("/ready", ReadyAsync);
+        return endpoints;
+    }
+
+    internal static async Task<Results<Ok<Readiness>, JsonHttpResult<Readiness>>> ReadyAsync(
+        NpgsqlDataSource database,
+        NodePool nodes,
+        CancellationToken cancellationToken)
+    {
+        var (databaseOk, databaseError) = await PingAsync(database, cancellationToken).ConfigureAwait(false);
+        var states = nodes.States;
+        var missing = new List<string>();
+        if (!databaseOk)
+        {
+            missing.Add("postgresql");
+        }
+
+        if (!states.Any(s => s.Connected))
+        {
+            missing.Add(states.Count == 0 ? "no FreeSWITCH node is configured" : "no FreeSWITCH node is connected");
+        }
+
+        var body = new Readiness(
+            missing.Count == 0 ? "ready" : "not ready",
+            missing,
+            new DatabaseHealth(databaseOk, databaseError),
+            [.. states.Select(s => new NodeHealth(s.Name, s.Connected, s.ReconnectCount, s.SessionCount, s.IdleCpu, s.MaxSessions, s.LastHeartbeatAt, s.LastError))]);
+        return missing.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<(bool Ok, string? Error)> PingAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DatabaseTimeout);
+        try
+        {
+            await using var command = database.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
+            return (true, null);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (false, e.Message);
+        }
+    }
+}
+
+/// <summary>The readiness answer: status, what is missing, the database, each node.</summary>
+public sealed record Readiness(string Status, IReadOnlyList<string> Missing, DatabaseHealth Database, IReadOnlyList<NodeHealth> Nodes);
+
+/// <summary>Whether PostgreSQL answered, and its error otherwise.</summary>
+public sealed record DatabaseHealth(bool Ok, string? Error);
+
+/// <summary>One node's connection and last HEARTBEAT figures.</summary>
+public sealed record NodeHealth(string Name, bool Connected, int Reconnects, int? SessionCount, double? IdleCpu, int? MaxSessions, DateTimeOffset? LastHeartbeatAt, string? LastError);
