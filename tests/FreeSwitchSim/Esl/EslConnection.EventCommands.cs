@@ -181,6 +181,11 @@ internal sealed partial class EslConnection
     // unless a format follows it); the listed channel events are switched on and only that channel's pass.
     private string MyEvents(string line)
     {
+        // Ask the switch before taking _gate: the switch fires events (which take _gate) under its own lock.
+        var arg = line.Length > 9 ? line[9..] : "";
+        var space = arg.IndexOf(' ', StringComparison.Ordinal);
+        var uuid = space >= 0 ? arg[..space] : arg;
+        var exists = _sessionUuid is null && _core.ChannelExists(uuid);
         lock (_gate)
         {
             if (_myEvents)
@@ -189,10 +194,7 @@ internal sealed partial class EslConnection
             }
             if (_sessionUuid is null)
             {
-                var arg = line.Length > 9 ? line[9..] : "";
-                var space = arg.IndexOf(' ', StringComparison.Ordinal);
-                var uuid = space >= 0 ? arg[..space] : arg;
-                if (_core.ChannelExists(uuid))
+                if (exists)
                 {
                     _sessionUuid = uuid;
                 }

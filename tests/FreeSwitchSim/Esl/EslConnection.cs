@@ -113,7 +113,8 @@ internal sealed partial class EslConnection
             return;
         }
         _killMessage = message;
-        _cts.Cancel();
+        // Not inline: this runs on the switch's thread (inside its lock) and cancellation runs continuations.
+        _ = Task.Run(() => _cts.Cancel());
     }
 
     /// <summary>Like <see cref="Kill"/> but after the events already queued (module shutdown on restart).</summary>

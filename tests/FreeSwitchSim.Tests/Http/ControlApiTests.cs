@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FreeSwitchSim.Tests.Esl;
+
+namespace FreeSwitchSim.Tests.Http;
+
+public sealed class ControlApiTests : IAsyncLifetime
+{
+    private SimulatorHost _host = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await SimulatorHost.StartAsync(new SimulatorHostOptions { ControlPort = 0 });
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_host.ControlPort}"), Timeout = EslTestClient.Timeout };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private async Task<string> LoginAndCallAsync(string destination = "room-a1")
+    {
+        var login = await _http.PostAsJsonAsync("/clients/1000/login", new { password = "1234" });
+        Assert.True((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("loggedIn").GetBoolean());
+        var call = await _http.PostAsJsonAsync("/clients/1000/calls", new { destination });
+        Assert.Equal(HttpStatusCode.Created, call.StatusCode);
+        return (await call.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString()!;
+    }
+
+    [Fact]
+    public async Task Login_call_list_get_answer_dtmf_hangup_drive_the_switch()
+    {
+        var uuid = await LoginAndCallAsync();
+
+        var list = await _http.GetFromJsonAsync<JsonElement>("/channels");
+        Assert.Contains(list.EnumerateArray(), c => c.GetProperty("uuid").GetString() == uuid);
+        var channel = await _http.GetFromJsonAsync<JsonElement>($"/channels/{uuid}");
+        Assert.Equal("a1", channel.GetProperty("variables").GetProperty("room_id").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsync($"/channels/{uuid}/answer", null)).StatusCode);
+        Assert.Equal("answered", _host.Switch.Channel(uuid)!.AnswerState);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsJsonAsync($"/channels/{uuid}/dtmf", new { digits = "12#" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsJsonAsync($"/channels/{uuid}/hangup", new { cause = "NORMAL_CLEARING" })).StatusCode);
+        await WaitUntilAsync(() => _host.Switch.Channel(uuid) is null || _host.Switch.Channel(uuid)!.State != "CS_EXECUTE");
+    }
+
+    [Fact]
+    public async Task Unknown_channel_is_404_and_bad_input_is_400_with_a_message()
+    {
+        var missing = await _http.PostAsync("/channels/no-such-uuid/answer", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/channels/no-such-uuid")).StatusCode);
+
+        var noDestination = await _http.PostAsJsonAsync("/clients/1000/calls", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, noDestination.StatusCode);
+        Assert.Contains("destination", await noDestination.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var uuid = await LoginAndCallAsync();
+        var badDigits = await _http.PostAsJsonAsync($"/channels/{uuid}/dtmf", new { digits = "12x" });
+        Assert.Equal(HttpStatusCode.BadRequest, badDigits.StatusCode);
+        Assert.Contains("digits", await badDigits.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsJsonAsync($"/channels/{uuid}/hangup", new { cause = "drop table" })).StatusCode);
+
+        var badRule = await _http.PutAsJsonAsync("/gateways/carrier/rules", new[] { new { prefix = "+1555", behaviour = "explode", delayMs = 0 } });
+        Assert.Equal(HttpStatusCode.BadRequest, badRule.StatusCode);
+        Assert.Contains("behaviour", await badRule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsync("/faults/explode", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Gateway_rules_are_accepted()
+    {
+        var ok = await _http.PutAsJsonAsync("/gateways/carrier/rules", new[] { new { prefix = "+1555", behaviour = "busy", delayMs = 100 } });
+
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task Drop_and_refuse_faults_act_on_the_event_socket()
+    {
+        await using var client = await EslTestClient.ConnectAuthedAsync(_host.EslPort);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsync("/faults/drop", null)).StatusCode);
+        Assert.Empty(await client.ReadToCloseAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsJsonAsync("/faults/refuse", new { seconds = 30, acl = true })).StatusCode);
+        await using var rejected = await EslTestClient.ConnectAsync(_host.EslPort);
+        Assert.Equal("text/rude-rejection", (await rejected.ReadFrameAsync()).ContentType);
+    }
+
+    [Fact]
+    public async Task Logout_is_accepted_and_bad_user_names_are_rejected()
+    {
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsync("/clients/1000/logout", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsync("/clients/a%20b/logout", null)).StatusCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(EslTestClient.Timeout);
+        while (!condition())
+        {
+            await Task.Delay(20, cts.Token);
+        }
+    }
+}
