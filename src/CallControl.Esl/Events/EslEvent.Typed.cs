@@ -66,7 +66,18 @@ public sealed partial class EslEvent
     public string? GetVariable(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return GetHeader("variable_" + name);
+        if (_table is null)
+        {
+            return GetHeader("variable_" + name);
+        }
+
+        // Built on the stack: a consumer reading one variable per event should pay for the value, not the name.
+        const string Prefix = "variable_";
+        var length = Prefix.Length + name.Length;
+        Span<char> full = length <= 256 ? stackalloc char[length] : new char[length];
+        Prefix.CopyTo(full);
+        name.CopyTo(full[Prefix.Length..]);
+        return _table.Get(full);
     }
 
     /// <inheritdoc/>

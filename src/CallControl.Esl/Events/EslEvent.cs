@@ -171,6 +171,9 @@ public sealed partial class EslEvent : IDisposable
     /// <summary>Returns the frame's buffers to the pool. The event must not be used afterwards.</summary>
     public void Dispose()
     {
+        // The event's own index (the plain body's or the connect reply's decoding one) is separate from the frame's
+        // envelope index: both go back to the pool, or every event would rent a fresh index array.
+        _table?.Release();
         _frame?.Dispose();
     }
 

@@ -38,7 +38,9 @@ internal sealed class HeaderTable
     /// </summary>
     public static HeaderTable Index(byte[] buffer, int start, int end, bool percentEncoded, EslFrameLimits limits, out int blockEnd)
     {
-        var entries = ArrayPool<int>.Shared.Rent(Stride * 32);
+        // Real event lines average 15-30 bytes; sizing from the block avoids renting and copying while it grows.
+        var expectedLines = Math.Clamp((end - start) / 16, 32, Math.Max(32, limits.MaxHeaderCount));
+        var entries = ArrayPool<int>.Shared.Rent(Stride * expectedLines);
         var count = 0;
         var pos = start;
         blockEnd = end;
@@ -118,9 +120,26 @@ internal sealed class HeaderTable
     /// <summary>Index of the first line named <paramref name="name"/> at or after <paramref name="from"/>, or -1.</summary>
     public int Find(ReadOnlySpan<char> name, int from = 0)
     {
+        // A linear scan (events carry ~50-300 lines); the length and first letter reject almost every line before
+        // the full case-insensitive comparison.
+        if (name.IsEmpty)
+        {
+            return -1;
+        }
+
+        var entries = _entries;
+        var buffer = _buffer;
+        var length = name.Length;
+        var first = name[0] | 0x20;
         for (var i = from; i < Count; i++)
         {
-            if (NameEquals(NameBytes(i), name))
+            var e = i * Stride;
+            if (entries[e + 1] != length || (buffer[entries[e]] | 0x20) != first)
+            {
+                continue;
+            }
+
+            if (NameEquals(buffer.AsSpan(entries[e], length), name))
             {
                 return i;
             }
