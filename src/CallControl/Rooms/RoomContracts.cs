@@ -3,8 +3,14 @@ namespace CallControl.Rooms;
 // The room API's JSON contract (camelCase on the wire). Every field a client sends is validated before use
 // (RoomRequestValidation); none of it reaches a dial string or an ESL command.
 
-/// <summary><c>POST /api/rooms</c>: <see cref="Callee"/> (a user id) or <see cref="CalleeNumber"/> (E.164).</summary>
-public sealed record CreateRoomRequest(string? Callee, string? CalleeNumber, string? Media, bool? Record, string? NatType);
+/// <summary>
+/// <c>POST /api/rooms</c>: <see cref="Callee"/> (a user id) or <see cref="CalleeNumber"/> (E.164). <see cref="Fallback"/>
+/// overrides the configured fallback policy for this room, reason by reason (null keeps the configured value); the
+/// callee's own "no fallback" setting and the dialing policy still apply.
+/// </summary>
+public sealed record CreateRoomRequest(
+    string? Callee, string? CalleeNumber, string? Media, bool? Record, string? NatType,
+    Calls.FallbackPolicyOverrides? Fallback = null);
 
 /// <summary><c>POST /api/rooms/{id}/join</c>.</summary>
 public sealed record JoinRoomRequest(string? NatType);

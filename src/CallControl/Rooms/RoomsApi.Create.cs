@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Security.Claims;
 using CallControl.Calls;
 using CallControl.Data;
@@ -10,6 +11,8 @@ namespace CallControl.Rooms;
 // reaches FreeSWITCH.
 public static partial class RoomsApi
 {
+    private static readonly JsonSerializerOptions OverrideJson = new(JsonSerializerDefaults.Web);
+
     private static async Task<Results<Created<RoomAccess>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateRoomRequest request, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken)
     {
@@ -71,6 +74,7 @@ public static partial class RoomsApi
             CalleeNumber = callee is null ? number?.Value : null,
             Media = media == CallMedia.Video ? "video" : "audio",
             Record = request.Record ?? false,
+            FallbackPolicyOverride = request.Fallback is null ? null : JsonSerializer.Serialize(request.Fallback, OverrideJson),
             FreeswitchNode = node.Name,
         }, cancellationToken).ConfigureAwait(false);
 
@@ -87,7 +91,7 @@ public static partial class RoomsApi
             media,
             room.Record,
             services.Router.DefaultPolicy,
-            null,
+            request.Fallback,
             options.RingTimeout,
             options.PstnRingTimeout,
             Guid.NewGuid().ToString("D"));
