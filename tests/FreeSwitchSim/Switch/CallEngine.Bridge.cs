@@ -44,6 +44,8 @@ internal sealed partial class CallEngine
         var cause = outcome.FailureCause ?? "NORMAL_TEMPORARY_FAILURE";
         if (outcome.Leg is { } b)
         {
+            a.OtherLeg = b;
+            a.OtherType = "originatee";
             a.Vars.Set("last_bridge_hangup_cause", cause);
             if (b.Vars.Get("proto_specific_hangup_cause") is { } proto)
             {
@@ -92,6 +94,8 @@ internal sealed partial class CallEngine
     private void BridgeLegs(Channel a, Channel b, RunningApp run)
     {
         var now = NowUs();
+        a.OtherLeg = b;
+        a.OtherType = "originatee";
         a.BridgedTo = b;
         b.BridgedTo = a;
         a.BridgedUs = now;

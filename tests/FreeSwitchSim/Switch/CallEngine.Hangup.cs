@@ -27,6 +27,7 @@ internal sealed partial class CallEngine
         c.HangingUp = true;
         c.HangupCause = cause;
         c.HangupUs = NowUs();
+        c.AnswerState = "hangup";
         c.StateNumber = Channel.NumberOf("CS_HANGUP");
         if (remote)
         {
@@ -68,7 +69,7 @@ internal sealed partial class CallEngine
         }
         SetRunning(c, "CS_HANGUP");
         SetCallState(c, "HANGUP");
-        c.AnswerState = "hangup";
+        c.StateNumber = Channel.NumberOf("CS_REPORTING");
         Presence(c, "CS_HANGUP", "hangup");
         if (c.Vars.Get(DispositionVar(c)) is null)
         {

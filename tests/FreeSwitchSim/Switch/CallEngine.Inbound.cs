@@ -34,7 +34,9 @@ internal sealed partial class CallEngine
             ["user"] = user,
             ["display"] = displayName,
         });
+        c.ProfileAttached = false;
         SetRunning(c, "CS_NEW");
+        c.ProfileAttached = true;
         SetRunning(c, "CS_INIT");
         c.StateNumber = Channel.NumberOf("CS_ROUTING");
         Events.Fire(c, "CHANNEL_CREATE", CallSites.Create, vars: true);
@@ -74,7 +76,12 @@ internal sealed partial class CallEngine
         // mod_verto creates its leg with switch_core_session_request: the core fires CHANNEL_OUTGOING first.
         c.RunningState = "CS_NONE";
         c.StateNumber = Channel.NumberOf("CS_INIT");
+        // It is still an outgoing session to the core at that moment (verto-room-call.server.raw).
+        c.ProfileAttached = false;
+        c.Direction = "outbound";
         Events.Fire(c, "CHANNEL_OUTGOING", CallSites.Outgoing, vars: true);
+        c.Direction = "inbound";
+        c.ProfileAttached = true;
         SetRunning(c, "CS_INIT");
         c.StateNumber = Channel.NumberOf("CS_ROUTING");
         Events.Fire(c, "CHANNEL_CREATE", CallSites.Create, vars: true);

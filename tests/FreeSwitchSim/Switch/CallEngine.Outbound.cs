@@ -259,8 +259,10 @@ internal sealed partial class CallEngine
             b.CallUuid = a.CallUuid;
             b.OtherLeg = a;
             b.OtherType = "originator";
-            a.OtherLeg = b;
-            a.OtherType = "originatee";
+            b.OtherLegProfile = a.Profile.Copy();
+            // The caller learns who it is calling at once; Other-Leg-* appear on it when originate returns.
+            a.Profile.CalleeIdName = "Outbound Call";
+            a.Profile.CalleeIdNumber = number;
         }
     }
 

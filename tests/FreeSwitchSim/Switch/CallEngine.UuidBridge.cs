@@ -15,8 +15,11 @@ internal sealed partial class CallEngine
         {
             return "-ERR Invalid uuid\n";
         }
+        GiveBridgeProfiles(a, b);
         foreach (var leg in new[] { a, b })
         {
+            // Park ends with the leg already asked to hibernate (Channel-State-Number 8 on UNPARK).
+            leg.StateNumber = Channel.NumberOf("CS_HIBERNATE");
             for (var i = leg.Running.Count - 1; i >= 0; i--)
             {
                 if (i < leg.Running.Count)
@@ -35,10 +38,6 @@ internal sealed partial class CallEngine
         a.UuidBridged = true;
         b.UuidBridged = true;
         a.UuidBridgeHolder = true;
-        a.OtherLeg = b;
-        a.OtherType = "originatee";
-        b.OtherLeg = a;
-        b.OtherType = "originator";
         Events.Fire(a, "CHANNEL_EXECUTE", CallSites.UuidBridgeExecuteA, vars: true, trail: e => e
             .Add("Application", "uuid_bridge").Add("Application-Data", b.Uuid));
         Events.Fire(b, "CHANNEL_EXECUTE", CallSites.UuidBridgeExecuteB, vars: true, trail: e => e
@@ -70,6 +69,38 @@ internal sealed partial class CallEngine
             }
         });
         return "+OK " + b.Uuid + "\n";
+    }
+
+    /// <summary>
+    /// uuid_bridge transfers both legs into a new caller profile (index 2, a Transfer-Source naming the other leg,
+    /// the callee id of B) and links them as originatee / originator, as app-to-app.server.raw shows, including the
+    /// "Unknown" caller name FreeSWITCH writes into A's copy of B's profile.
+    /// </summary>
+    private void GiveBridgeProfiles(Channel a, Channel b)
+    {
+        var epoch = (NowUs() / 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var calleeName = b.Profile.CallerIdName;
+        var calleeNumber = b.Profile.CallerIdNumber;
+        foreach (var (leg, other) in new[] { (a, b), (b, a) })
+        {
+            leg.Profile.Index = 2;
+            leg.Profile.TransferSource = $"{epoch}:{Guid.NewGuid()}:uuid_br:{other.Uuid}";
+            leg.Profile.CalleeIdName = calleeName;
+            leg.Profile.CalleeIdNumber = calleeNumber;
+        }
+        var bCopy = b.Profile.Copy();
+        bCopy.CallerIdName = "Unknown";
+        bCopy.TransferSource = null;
+        var aCopy = a.Profile.Copy();
+        aCopy.CalleeIdName = null;
+        aCopy.CalleeIdNumber = null;
+        aCopy.TransferSource = null;
+        a.OtherLeg = b;
+        a.OtherType = "originatee";
+        a.OtherLegProfile = bCopy;
+        b.OtherLeg = a;
+        b.OtherType = "originator";
+        b.OtherLegProfile = aCopy;
     }
 
     /// <summary>Ends an app without CHANNEL_EXECUTE_COMPLETE side effects beyond the events FreeSWITCH sends.</summary>

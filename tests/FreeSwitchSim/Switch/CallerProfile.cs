@@ -24,6 +24,14 @@ internal sealed class CallerProfile
     public string Context { get; set; } = "public";
     public string ChannelName { get; set; } = "";
 
+    /// <summary>Caller-Profile-Index: 1, or 2 once uuid_bridge gave the leg a new profile.</summary>
+    public int Index { get; set; } = 1;
+
+    /// <summary>Caller-Transfer-Source ("epoch:uuid:uuid_br:other"), set by uuid_bridge.</summary>
+    public string? TransferSource { get; set; }
+
+    public CallerProfile Copy() => (CallerProfile)MemberwiseClone();
+
     /// <summary>Writes the profile the way switch_caller_profile_event_set_data does; times come from the leg.</summary>
     public void AppendTo(SimEvent e, string prefix, Channel times, bool withIndex, bool zeroTimes)
     {
@@ -50,11 +58,12 @@ internal sealed class CallerProfile
         Add("-Destination-Number", DestinationNumber);
         Add("-Unique-ID", UniqueId);
         Add("-Source", Source);
+        Add("-Transfer-Source", TransferSource);
         Add("-Context", Context);
         Add("-Channel-Name", ChannelName);
         if (withIndex)
         {
-            e.Add(prefix + "-Profile-Index", "1");
+            e.Add(prefix + "-Profile-Index", Index.ToString(CultureInfo.InvariantCulture));
         }
         string T(long v) => zeroTimes ? "0" : v.ToString(CultureInfo.InvariantCulture);
         e.Add(prefix + "-Profile-Created-Time", T(times.CreatedUs))

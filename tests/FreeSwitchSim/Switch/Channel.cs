@@ -33,7 +33,7 @@ internal sealed class Channel
     public string Uuid { get; }
     public string Name { get; set; }
     public LegKind Kind { get; }
-    public string Direction { get; }
+    public string Direction { get; set; }
     public bool IsSip => Kind is LegKind.SipInbound or LegKind.Gateway;
     public bool IsVerto => Kind is LegKind.VertoInbound or LegKind.VertoOutbound;
 
@@ -55,6 +55,12 @@ internal sealed class Channel
     public int CodecBitRate { get; set; } = 64000;
 
     public CallerProfile Profile { get; } = new();
+
+    /// <summary>False until the endpoint attached the caller profile (the first CS_NEW / CHANNEL_OUTGOING lack it).</summary>
+    public bool ProfileAttached { get; set; } = true;
+
+    /// <summary>The Other-Leg-* profile as FreeSWITCH copied it (not always the other leg's live profile).</summary>
+    public CallerProfile? OtherLegProfile { get; set; }
     public VarList Vars { get; } = new();
 
     /// <summary>The leg named in Other-Leg-* headers and how it relates (originator / originatee).</summary>

@@ -39,7 +39,7 @@ internal sealed class ChannelEvents
             .Add("Call-Direction", c.Direction)
             .Add("Presence-Call-Direction", c.Direction)
             .Add("Channel-HIT-Dialplan", c.HitDialplan ? "true" : "false");
-        if (c.PresenceId is not null)
+        if (c.PresenceId is not null && c.ProfileAttached)
         {
             e.Add("Channel-Presence-ID", c.PresenceId);
         }
@@ -60,11 +60,9 @@ internal sealed class ChannelEvents
                 .Add("Channel-Write-Codec-Rate", rate)
                 .Add("Channel-Write-Codec-Bit-Rate", bits);
         }
-        c.Profile.AppendTo(e, "Caller", c, withIndex: true, zeroTimes: false);
-        if (c.OtherLeg is { } other && c.OtherType is not null)
+        if (c.ProfileAttached)
         {
-            e.Add("Other-Type", c.OtherType);
-            other.Profile.AppendTo(e, "Other-Leg", other, withIndex: false, zeroTimes: c.OtherType == "originator");
+            AppendProfiles(e, c);
         }
         if (vars)
         {
@@ -72,6 +70,16 @@ internal sealed class ChannelEvents
             {
                 e.Add("variable_" + kv.Key, kv.Value);
             }
+        }
+    }
+
+    private static void AppendProfiles(SimEvent e, Channel c)
+    {
+        c.Profile.AppendTo(e, "Caller", c, withIndex: true, zeroTimes: false);
+        if (c.OtherLeg is { } other && c.OtherType is not null)
+        {
+            e.Add("Other-Type", c.OtherType);
+            (c.OtherLegProfile ?? other.Profile).AppendTo(e, "Other-Leg", other, withIndex: false, zeroTimes: c.OtherType == "originator");
         }
     }
 }
