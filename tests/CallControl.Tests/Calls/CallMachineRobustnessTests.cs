@@ -118,6 +118,47 @@ public sealed class CallMachineRobustnessTests
         Assert.DoesNotContain(commands.SelectMany(c => c), c => c is DialPstn);
     }
 
+    [Fact]
+    public void Late_inputs_after_an_app_answer_are_ignored()
+    {
+        var answered = Run(
+            AppCall(), new CallerLegParked(T(1), A), new CalleeLegParked(T(2), B), new BridgeReplied(T(2.1), true, "+OK"));
+        Assert.Equal(CallStatus.Answered, answered.Status);
+        CallInput[] late =
+        [
+            RingTimeout(30), new CalleeBusy(T(31)), new CalleeRefused(T(31)), new CalleeWentOffline(T(31)),
+            new CalleeJoined(T(31)), new BridgeReplied(T(31), false, "-ERR Invalid uuid"), new LegAnswered(T(31), A),
+            new LegAnswered(T(31), B), new LegProgressMedia(T(31), A), new PstnAttemptEnded(T(31), HangupCauses.UserBusy),
+            new CallerLegParked(T(31), A), new CalleeLegParked(T(31), B), HungUp(31, Stray, HangupCauses.NormalClearing),
+        ];
+
+        foreach (var input in late)
+        {
+            var transition = CallMachine.Handle(answered, input);
+
+            Assert.Empty(transition.Commands);
+            Assert.Equal(CallStatus.Answered, transition.State.Status);
+            Assert.Equal(answered.History, transition.State.History);
+        }
+    }
+
+    [Fact]
+    public void Late_inputs_after_a_pstn_answer_are_ignored()
+    {
+        var answered = Run(AppCall(online: false), new CallerLegParked(T(1), A), new LegAnswered(T(3), P));
+        Assert.Equal(CallStatus.Answered, answered.Status);
+        CallInput[] late =
+        [
+            RingTimeout(30), new LegAnswered(T(31), P), new LegProgress(T(31), P), new CallerLegParked(T(31), A),
+            new PstnAttemptEnded(T(31), HangupCauses.Success), new CalleeBusy(T(31)), new CalleeWentOffline(T(31)),
+        ];
+
+        foreach (var input in late)
+        {
+            Assert.Empty(CallMachine.Handle(answered, input).Commands);
+        }
+    }
+
     private static CallState Run(params CallInput[] inputs) => CallScenarios.Run(inputs).State;
 
     private static void AssertConsistent(CallState state, List<IReadOnlyList<CallCommand>> steps, string label)
