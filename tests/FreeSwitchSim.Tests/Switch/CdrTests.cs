@@ -1,0 +1,68 @@
+using System.Text.Json;
+using FreeSwitchSim.Tests.Support;
+
+namespace FreeSwitchSim.Tests.Switch;
+
+/// <summary>mod_json_cdr: the POST each leg's end produces, and the spool when the receiver is down.</summary>
+public sealed class CdrTests
+{
+    [Fact]
+    public async Task Leg_end_posts_json_cdr_shaped_like_the_captured_posts()
+    {
+        using var receiver = new HttpReceiver();
+        using var h = new SwitchHarness(o =>
+        {
+            o.JsonCdrUrl = receiver.Url("/fs/cdr");
+            o.JsonCdrUser = "fs";
+            o.JsonCdrPassword = "cdrsecret";
+        });
+        var o1 = Guid.NewGuid().ToString();
+        var busy = h.Switch.ExecuteApiAsync("originate", $"{{origination_uuid={o1}}}sofia/gateway/carrier_busy/+15550001111 &park()", CancellationToken.None);
+        h.Advance(1000);
+        Assert.Equal("-ERR USER_BUSY\n", await busy.WaitAsync(TimeSpan.FromSeconds(10)));
+        await h.Switch.WhenCdrsSettledAsync();
+        await receiver.WaitForAsync(1);
+
+        var post = Assert.Single(receiver.Requests);
+        var captured = File.ReadAllText(CaptureStream.PathOf("json_cdr/caps-v3-001.post.txt"));
+        var capturedHead = captured[..captured.IndexOf("\n\n", StringComparison.Ordinal)].Split('\n');
+        Assert.Equal("POST", post.Method);
+        Assert.Equal($"/fs/cdr?uuid={o1}", post.Url);
+        Assert.Equal(capturedHead.Single(l => l.StartsWith("Authorization:", StringComparison.Ordinal))["Authorization: ".Length..], post.Headers["Authorization"]);
+        Assert.Equal("freeswitch-json/1.0", post.Headers["User-Agent"]);
+        Assert.Equal("application/x-www-form-urlencoded", post.Headers["Content-Type"]);
+
+        using var ours = JsonDocument.Parse(post.Body);
+        using var theirs = JsonDocument.Parse(captured[(captured.IndexOf("\n\n", StringComparison.Ordinal) + 2)..]);
+        Assert.Equal(Keys(theirs.RootElement), Keys(ours.RootElement));
+        Assert.Equal(Keys(theirs.RootElement.GetProperty("channel_data")), Keys(ours.RootElement.GetProperty("channel_data")));
+        var cf = ours.RootElement.GetProperty("callflow")[0];
+        var tcf = theirs.RootElement.GetProperty("callflow")[0];
+        Assert.Equal(Keys(tcf.GetProperty("caller_profile")), Keys(cf.GetProperty("caller_profile")));
+        Assert.Equal(Keys(tcf.GetProperty("times")), Keys(cf.GetProperty("times")));
+        var vars = ours.RootElement.GetProperty("variables");
+        Assert.Equal("USER_BUSY", vars.GetProperty("hangup_cause").GetString());
+        Assert.Equal("sofia/external/%2B15550001111", vars.GetProperty("channel_name").GetString());
+        Assert.Equal(h.Switch.CoreUuid, ours.RootElement.GetProperty("core-uuid").GetString());
+    }
+
+    [Fact]
+    public async Task Cdr_is_spooled_while_the_receiver_is_down_and_delivered_when_it_is_back()
+    {
+        var port = HttpReceiver.FreePort();
+        using var h = new SwitchHarness(o => o.JsonCdrUrl = new Uri($"http://127.0.0.1:{port}/fs/cdr"));
+        var a = h.Switch.PlaceSipCall("alice", "Alice", "room-s1");
+        h.Api("uuid_kill", a);
+        await h.Switch.WhenCdrsSettledAsync();
+        var spooled = Directory.GetFiles(h.Options.JsonCdrSpoolDir!, "*.cdr.json");
+        Assert.Equal(Path.Combine(h.Options.JsonCdrSpoolDir!, a + ".cdr.json"), Assert.Single(spooled));
+
+        using var receiver = new HttpReceiver(port: port);
+        Assert.Equal(1, await h.Switch.FlushCdrSpoolAsync(CancellationToken.None));
+        var post = Assert.Single(receiver.Requests);
+        Assert.Equal($"/fs/cdr?uuid={a}", post.Url);
+        Assert.Empty(Directory.GetFiles(h.Options.JsonCdrSpoolDir!, "*.cdr.json"));
+    }
+
+    private static string[] Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
+}
