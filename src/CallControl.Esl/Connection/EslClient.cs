@@ -191,7 +191,8 @@ public sealed partial class EslClient : IAsyncDisposable
             loop.DownSince = null;
             Raise(Connected, new EslConnectedEventArgs(isReconnect, isReconnect ? downtime : null));
             _connected.TrySetResult(events);
-            var ended = commands is null ? events.Completion : await Task.WhenAny(events.Completion, commands.Completion).ConfigureAwait(false);
+            _commands = commands;
+            var ended = commands is null ? events.Completion : Task.WhenAny(events.Completion, commands.Completion).Unwrap();
             var reason = await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
             _connected = NewConnectedSignal();
             _current = null;
