@@ -19,9 +19,10 @@ public sealed class AuthOptions
     /// <summary>Tolerance for clocks that disagree, when checking expiry.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    internal byte[] KeyBytes => Encoding.UTF8.GetBytes(SigningKey);
+    // Configuration binding can set null (a key present without a value) despite the non-null declaration.
+    internal byte[] KeyBytes => Encoding.UTF8.GetBytes(SigningKey ?? "");
 
-    internal bool HasValidKey => Encoding.UTF8.GetByteCount(SigningKey) >= MinimumKeyBytes;
+    internal bool HasValidKey => Encoding.UTF8.GetByteCount(SigningKey ?? "") >= MinimumKeyBytes;
 }
 
 /// <summary>Authorization policy and role names.</summary>

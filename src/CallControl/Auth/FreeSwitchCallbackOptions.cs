@@ -14,5 +14,6 @@ public sealed class FreeSwitchCallbackOptions
     /// <summary>The basic-auth password.</summary>
     public string CallbackSecret { get; set; } = "";
 
-    internal bool IsConfigured => CallbackUser.Length > 0 && CallbackSecret.Length > 0 && !CallbackUser.Contains(':', StringComparison.Ordinal);
+    internal bool IsConfigured =>
+        !string.IsNullOrEmpty(CallbackUser) && !string.IsNullOrEmpty(CallbackSecret) && !CallbackUser.Contains(':', StringComparison.Ordinal);
 }

@@ -15,6 +15,10 @@ internal static class CommandLine
           callcontrol [serve [ASP.NET Core options]]   run the service
           callcontrol esl decode FILE|-               decode an Event Socket byte stream (as FreeSWITCH sends it,
                                                       inbound or outbound) to one JSON object per frame on stdout
+          callcontrol token --user ID [--role admin] [--ttl 1h]
+                                                      print a bearer token signed with Auth:SigningKey
+          callcontrol user add ID --name NAME [--phone +E164] [--no-fallback] [--admin]
+                                                      add a user to the database (migrating it first)
         """;
 
     /// <summary>Whether the arguments ask for the web service; <paramref name="serviceArgs"/> are what it gets.</summary>
@@ -50,6 +54,16 @@ internal static class CommandLine
         if (args is ["esl", "decode", var input])
         {
             return await EslDecodeCommand.RunAsync(input, openStandardInput, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (args.Count > 0 && args[0] == "token")
+        {
+            return await TokenCommand.RunAsync([.. args.Skip(1)], TokenCommand.LoadConfiguration(), stdout, stderr).ConfigureAwait(false);
+        }
+
+        if (args.Count > 0 && args[0] == "user")
+        {
+            return await UserCommand.RunAsync([.. args.Skip(1)], TokenCommand.LoadConfiguration(), stdout, stderr, cancellationToken).ConfigureAwait(false);
         }
 
         if (args is ["esl", "decode", ..])

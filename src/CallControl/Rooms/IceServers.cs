@@ -67,7 +67,7 @@ public static class IceServersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<IceServersOptions>()
             .Bind(configuration.GetSection(IceServersOptions.SectionName))
-            .Validate(o => o.TurnUrls is not { Length: > 0 } || o.TurnSecret.Length > 0, "IceServers:TurnSecret is required with TurnUrls")
+            .Validate(o => o.TurnUrls is not { Length: > 0 } || !string.IsNullOrEmpty(o.TurnSecret), "IceServers:TurnSecret is required with TurnUrls")
             .Validate(o => o.CredentialTtl > TimeSpan.Zero, "IceServers:CredentialTtl must be positive")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

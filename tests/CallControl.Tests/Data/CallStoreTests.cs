@@ -1,0 +1,132 @@
+using CallControl.Data;
+using CallControl.Tests.Support;
+
+namespace CallControl.Tests.Data;
+
+[Collection(DatabaseGroup.Name)]
+public sealed class CallStoreTests(DatabaseFixture db)
+{
+    private static readonly DateTime T0 = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task CreateAsync_writes_the_call_at_version_1_with_a_first_history_row()
+    {
+        var call = await db.NewCallAsync();
+
+        var read = await db.Calls.GetWithHistoryAsync(call.Id);
+
+        Assert.NotNull(read);
+        Assert.Equal(1, read.Call.Version);
+        Assert.Equal(CallStatuses.Ringing, read.Call.Status);
+        var first = Assert.Single(read.History);
+        Assert.Null(first.FromStatus);
+        Assert.Equal(CallStatuses.Ringing, first.ToStatus);
+        Assert.Equal("room_call", first.Reason);
+    }
+
+    [Fact]
+    public async Task TransitionAsync_moves_the_status_records_facts_and_appends_history_in_order()
+    {
+        var call = await db.NewCallAsync();
+
+        var r1 = await db.Calls.TransitionAsync(call.Id, 1, new CallChange
+        {
+            ToStatus = CallStatuses.FallbackDialing, Reason = "offline", FallbackReason = "offline", At = T0, PstnDialedAt = T0,
+        });
+        var r2 = await db.Calls.TransitionAsync(call.Id, 2, new CallChange
+        {
+            ToStatus = CallStatuses.Answered, Reason = "CHANNEL_ANSWER", AnsweredVia = "pstn", AnsweredAt = T0.AddSeconds(5), At = T0.AddSeconds(5),
+        });
+        var r3 = await db.Calls.TransitionAsync(call.Id, 3, new CallChange
+        {
+            ToStatus = CallStatuses.Completed, Reason = "NORMAL_CLEARING", At = T0.AddSeconds(65), EndedAt = T0.AddSeconds(65),
+            Duration = 65, Billsec = 60, HangupCause = "NORMAL_CLEARING", SipCode = 200, HangupDisposition = "recv_bye", HungUpBy = "callee",
+        });
+
+        Assert.Equal([TransitionOutcome.Applied, TransitionOutcome.Applied, TransitionOutcome.Applied], new[] { r1, r2, r3 });
+        var read = (await db.Calls.GetWithHistoryAsync(call.Id))!;
+        Assert.Equal(4, read.Call.Version);
+        Assert.Equal(CallStatuses.Completed, read.Call.Status);
+        // Facts from earlier transitions survive later ones that do not mention them.
+        Assert.Equal("pstn", read.Call.AnsweredVia);
+        Assert.Equal("offline", read.Call.FallbackReason);
+        Assert.Equal(T0.AddSeconds(5), read.Call.AnsweredAt);
+        Assert.Equal(T0, read.Call.PstnDialedAt);
+        Assert.Equal(60, read.Call.Billsec);
+        Assert.Equal("NORMAL_CLEARING", read.Call.HangupCause);
+        Assert.Equal("callee", read.Call.HungUpBy);
+        Assert.Equal(
+            [(null, "ringing"), ("ringing", "fallback-dialing"), ("fallback-dialing", "answered"), ("answered", "completed")],
+            read.History.Select(h => (h.FromStatus, h.ToStatus)).ToArray());
+        Assert.Equal(T0.AddSeconds(65), read.History[^1].At);
+    }
+
+    [Fact]
+    public async Task TransitionAsync_with_a_stale_version_is_a_conflict_and_changes_nothing()
+    {
+        var call = await db.NewCallAsync();
+        Assert.Equal(TransitionOutcome.Applied, await db.Calls.TransitionAsync(call.Id, 1, new CallChange { ToStatus = CallStatuses.Answered, At = T0 }));
+
+        var stale = await db.Calls.TransitionAsync(call.Id, 1, new CallChange { ToStatus = CallStatuses.Canceled, At = T0, HangupCause = "ORIGINATOR_CANCEL" });
+
+        Assert.Equal(TransitionOutcome.VersionConflict, stale);
+        var read = (await db.Calls.GetWithHistoryAsync(call.Id))!;
+        Assert.Equal(CallStatuses.Answered, read.Call.Status);
+        Assert.Null(read.Call.HangupCause);
+        Assert.Equal(2, read.History.Count);
+    }
+
+    [Fact]
+    public async Task TransitionAsync_racing_writers_on_one_version_exactly_one_wins()
+    {
+        var call = await db.NewCallAsync();
+        string[] targets = [CallStatuses.Busy, CallStatuses.Refused, CallStatuses.Canceled, CallStatuses.Answered, CallStatuses.NoAnswer, CallStatuses.Failed];
+
+        var outcomes = await Task.WhenAll(targets.Select(t =>
+            Task.Run(() => db.Calls.TransitionAsync(call.Id, 1, new CallChange { ToStatus = t, At = T0 }))));
+
+        Assert.Single(outcomes, o => o == TransitionOutcome.Applied);
+        Assert.Equal(targets.Length - 1, outcomes.Count(o => o == TransitionOutcome.VersionConflict));
+        var read = (await db.Calls.GetWithHistoryAsync(call.Id))!;
+        Assert.Equal(2, read.History.Count);
+        Assert.Equal(read.Call.Status, read.History[^1].ToStatus);
+    }
+
+    [Fact]
+    public async Task TransitionAsync_of_an_unknown_call_is_NotFound()
+    {
+        Assert.Equal(
+            TransitionOutcome.NotFound,
+            await db.Calls.TransitionAsync(Guid.NewGuid(), 1, new CallChange { ToStatus = CallStatuses.Failed, At = T0 }));
+    }
+
+    [Fact]
+    public async Task GetLatestForRoomAsync_returns_the_rooms_call()
+    {
+        var call = await db.NewCallAsync();
+
+        var latest = await db.Calls.GetLatestForRoomAsync(call.RoomId);
+
+        Assert.Equal(call.Id, latest?.Id);
+        Assert.Null(await db.Calls.GetLatestForRoomAsync("no-such-room"));
+    }
+
+    [Fact]
+    public async Task PstnUsageStore_counts_live_and_recent_carrier_calls_of_the_caller_only()
+    {
+        var caller = await db.NewUserAsync();
+        var now = DateTime.UtcNow;
+        var live = await db.NewCallAsync(pstnDialedAt: now.AddMinutes(-1), callerId: caller);
+        var ended = await db.NewCallAsync(pstnDialedAt: now.AddHours(-2), callerId: caller);
+        await db.Calls.TransitionAsync(ended.Id, 1, new CallChange { ToStatus = CallStatuses.Completed, At = now });
+        await db.NewCallAsync(pstnDialedAt: now.AddDays(-3), callerId: caller);          // old: outside the window, but live
+        await db.NewCallAsync(pstnDialedAt: null, callerId: caller);                      // app-only: never counts
+        await db.NewCallAsync(pstnDialedAt: now);                                         // someone else
+
+        var usage = await db.PstnUsage.GetUsageAsync(caller, now.AddDays(-1));
+
+        Assert.Equal(2, usage.Live);
+        Assert.Equal(2, usage.InWindow);
+        Assert.NotEqual(Guid.Empty, live.Id);
+    }
+}

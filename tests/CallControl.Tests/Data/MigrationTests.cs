@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using CallControl.Data;
+using CallControl.Tests.Support;
+using Npgsql;
+
+namespace CallControl.Tests.Data;
+
+[Collection(DatabaseGroup.Name)]
+public sealed class MigrationTests(DatabaseFixture db)
+{
+    [Fact]
+    public void EmbeddedScripts_carry_every_file_in_db_migrations_in_order()
+    {
+        var onDisk = Directory.GetFiles(Path.Combine(RepoRoot(), "db", "migrations"), "*.sql")
+            .Select(f => DatabaseMigrator.ResourcePrefix + Path.GetFileName(f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.NotEmpty(onDisk);
+        Assert.Equal(onDisk, DatabaseMigrator.EmbeddedScripts());
+    }
+
+    [Fact]
+    public async Task MigrateAsync_on_a_fresh_database_applied_every_script_and_again_applies_none()
+    {
+        Assert.Equal(DatabaseMigrator.EmbeddedScripts(), db.Applied);
+
+        var again = await db.Migrator().MigrateAsync();
+
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public async Task Schema_has_the_admin_query_indexes_on_calls()
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE tablename = 'calls'", connection);
+        var defs = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                defs.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(defs, d => d.Contains("(created_at, id)", StringComparison.Ordinal));
+        Assert.Contains(defs, d => d.Contains("callee_number text_pattern_ops", StringComparison.Ordinal));
+        foreach (var column in new[] { "status", "caller", "callee", "room_id", "freeswitch_node", "hangup_cause" })
+        {
+            Assert.Contains(defs, d => d.Contains($"({column}", StringComparison.Ordinal));
+        }
+    }
+
+    // From this source file, not the binaries: test outputs may live outside the repository (--artifacts-path).
+    private static string RepoRoot([CallerFilePath] string source = "")
+    {
+        var dir = new DirectoryInfo(Path.GetDirectoryName(source)!);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + source);
+    }
+}
