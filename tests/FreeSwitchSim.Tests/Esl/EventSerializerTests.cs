@@ -102,4 +102,17 @@ public sealed class EventSerializerTests
         var frame = Encoding.UTF8.GetString(EventSerializer.Frame(e, EventFormat.Json));
         Assert.StartsWith($"Content-Length: {Encoding.UTF8.GetByteCount(json)}\nContent-Type: text/event-json\n\n{{", frame, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Xml_is_switch_xml_toxml_layout_with_encoded_values()
+    {
+        var e = new SimEvent("CUSTOM").Add("Event-Name", "CUSTOM").Add("FreeSWITCH-IPv6", "fd00::2").Add("A", "ARRAY::x|:y");
+        e.Body = "1 < 2 & ok\n";
+
+        Assert.Equal(
+            "<event>\n  <headers>\n    <Event-Name>CUSTOM</Event-Name>\n    <FreeSWITCH-IPv6>fd00%3A%3A2</FreeSWITCH-IPv6>\n" +
+            "    <A>x</A>\n    <A>y</A>\n  </headers>\n  <Content-Length>11</Content-Length>\n" +
+            "  <body>1 &lt; 2 &amp; ok\n  </body>\n</event>\n",
+            Encoding.UTF8.GetString(EventSerializer.Xml(e)));
+    }
 }

@@ -110,7 +110,8 @@ internal static class EventSerializer
         return [.. buf];
     }
 
-    /// <summary><c>switch_event_xmlize</c> + <c>switch_xml_toxml</c>: values percent-encoded, body XML-escaped.</summary>
+    /// <summary><c>switch_event_xmlize</c> + <c>switch_xml_toxml</c> (switch_xml.c): two-space indent, values
+    /// percent-encoded, the body amp-encoded with the closing tag indented after a trailing newline.</summary>
     public static byte[] Xml(SimEvent e)
     {
         var sb = new StringBuilder(4096);
@@ -122,8 +123,8 @@ internal static class EventSerializer
                 : [h.Value];
             foreach (var v in values)
             {
-                sb.Append("    <").Append(h.Key).Append('>').Append(XmlEscape(FsUrlEncoder.Encode(v)))
-                  .Append("</").Append(h.Key).Append(">\n");
+                var encoded = XmlEscape(FsUrlEncoder.Encode(v));
+                sb.Append("    <").Append(h.Key).Append('>').Append(encoded).Append("</").Append(h.Key).Append(">\n");
             }
         }
         sb.Append("  </headers>\n");
@@ -131,9 +132,10 @@ internal static class EventSerializer
         {
             var blen = Encoding.UTF8.GetByteCount(e.Body).ToString(CultureInfo.InvariantCulture);
             sb.Append("  <Content-Length>").Append(blen).Append("</Content-Length>\n");
-            sb.Append("  <body>").Append(XmlEscape(e.Body)).Append("</body>\n");
+            var body = XmlEscape(e.Body);
+            sb.Append("  <body>").Append(body).Append(body.EndsWith('\n') ? "  " : "").Append("</body>\n");
         }
-        sb.Append("</event>");
+        sb.Append("</event>\n");
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
@@ -171,8 +173,10 @@ internal static class EventSerializer
         buf.Add((byte)'"');
     }
 
+    // switch_xml_ampencode for text: & < > escaped, CR as &#xD;, quotes and LF as they are.
     private static string XmlEscape(string s) =>
         s.Replace("&", "&amp;", StringComparison.Ordinal)
          .Replace("<", "&lt;", StringComparison.Ordinal)
-         .Replace(">", "&gt;", StringComparison.Ordinal);
+         .Replace(">", "&gt;", StringComparison.Ordinal)
+         .Replace("\r", "&#xD;", StringComparison.Ordinal);
 }
