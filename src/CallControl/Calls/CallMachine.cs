@@ -5,6 +5,11 @@ namespace CallControl.Calls;
 /// the shell carries out, in order. It reads no clock and does no I/O; inputs for one call must be handled one at a
 /// time, in arrival order. Late, duplicate and out-of-order inputs return the state with no commands (a leg that
 /// parks for a call that is already over is the one exception: it is hung up, or it would stay parked forever).
+/// What the shell owes the machine: leg hangups from CHANNEL_HANGUP_COMPLETE (it carries the hangup disposition,
+/// which CHANNEL_HANGUP lacks for send_* hangups); a <see cref="BridgeReplied"/> for every <see cref="BridgeLegs"/>;
+/// a <see cref="PstnAttemptEnded"/> when the bridge app completes or cannot start; the timer's own deadline back in
+/// <see cref="RingTimeoutFired"/>. Commands are not always preceded by a transition in the same step (a
+/// <see cref="DialPstn"/> when the caller's leg parks late, a <see cref="StartRingTimer"/> at creation).
 /// </summary>
 public static partial class CallMachine
 {
