@@ -13,6 +13,7 @@ public sealed partial class EslConnection
     private long _decodeFailures;
     private long _lastSequence = -1;
     private bool _behind;
+    private volatile bool _waitingForConsumer;
     private long _shedAtStall;
 
     private async ValueTask PublishEventAsync(EslFrame frame)
@@ -64,11 +65,17 @@ public sealed partial class EslConnection
         try
         {
             // Backpressure: stop reading until the consumer makes room; FreeSWITCH's listener queue holds the rest.
+            _waitingForConsumer = true;
             await _events.Writer.WriteAsync(ev, _shutdown.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
             ev.Dispose();
+        }
+        finally
+        {
+            _waitingForConsumer = false;
+            Touch();
         }
     }
 

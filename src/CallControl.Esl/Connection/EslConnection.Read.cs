@@ -162,6 +162,13 @@ public sealed partial class EslConnection
             while (CurrentFault is null)
             {
                 await Task.Delay(period, _time, _shutdown.Token).ConfigureAwait(false);
+                if (_waitingForConsumer)
+                {
+                    // The read loop is parked on our own slow consumer, not starved by FreeSWITCH: not a dead peer.
+                    Touch();
+                    continue;
+                }
+
                 var silence = _time.GetElapsedTime(Volatile.Read(ref _lastReceived));
                 if (silence > limit)
                 {

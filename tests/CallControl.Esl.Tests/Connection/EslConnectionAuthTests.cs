@@ -100,4 +100,15 @@ public sealed class EslConnectionAuthTests
 
         Assert.Contains("Password", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Defaults_match_mod_event_socket_but_there_is_no_default_password()
+    {
+        var options = new EslConnectionOptions();
+
+        // mod_event_socket listens on 127.0.0.1:8021; its stock password ClueCon must never be assumed.
+        Assert.Equal("127.0.0.1", options.Host);
+        Assert.Equal(8021, options.Port);
+        Assert.Null(options.Password);
+    }
 }

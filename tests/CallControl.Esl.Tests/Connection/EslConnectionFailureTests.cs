@@ -148,4 +148,34 @@ public sealed class EslConnectionFailureTests
 
         Assert.Equal("reply to second\n", (await second.WaitAsync(FakeEslSession.Timeout)).Text);
     }
+
+    [Fact]
+    public async Task Lost_events_disconnect_notice_reports_freeswitch_text_and_ends_the_connection()
+    {
+        await using var pair = await ConnectedPair.StartAsync();
+        const string message = "killed listener because of lost events\n";
+
+        // send_disconnect() in mod_event_socket.c after 500 failed enqueues on a listener's 100,000-event queue.
+        await pair.Session.SendRawAsync($"Content-Type: text/disconnect-notice\nContent-Length: {message.Length}\n\n{message}");
+
+        var reason = await pair.Connection.Completion.WaitAsync(FakeEslSession.Timeout);
+        Assert.Equal(EslFailureKind.SocketClosed, reason.Kind);
+        Assert.True(reason.IsTransient);
+        Assert.Contains("killed listener because of lost events", reason.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slow_consumer_under_wait_policy_is_not_mistaken_for_a_dead_peer()
+    {
+        await using var pair = await ConnectedPair.StartAsync(o => { o.EventQueueCapacity = 1; o.LivenessTimeout = TimeSpan.FromMilliseconds(300); });
+        await pair.Session.EventAsync(FakeResponder.Event("HEARTBEAT", 1));
+        await pair.Session.EventAsync(FakeResponder.Event("HEARTBEAT", 2));
+        // The second event waits for room; hold the consumer well past the liveness limit, then read both.
+        using var cts = new CancellationTokenSource(FakeEslSession.Timeout);
+        await Task.WhenAny(pair.Connection.Completion, Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token));
+
+        Assert.True(pair.Connection.IsConnected);
+        (await pair.Connection.Events.ReadAsync(cts.Token)).Dispose();
+        (await pair.Connection.Events.ReadAsync(cts.Token)).Dispose();
+    }
 }
