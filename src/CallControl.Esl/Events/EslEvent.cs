@@ -31,6 +31,7 @@ public sealed partial class EslEvent : IDisposable
     private readonly int _bodyOffset;
     private readonly int _bodyLength;
     private readonly string? _jsonBody;
+    private readonly int _jsonProblems;
     private string? _eventName;
 
     private EslEvent(EslFrame frame, HeaderTable table, int bodyOffset, int bodyLength, EslEventFormat format)
@@ -42,8 +43,9 @@ public sealed partial class EslEvent : IDisposable
         Format = format;
     }
 
-    private EslEvent(List<KeyValuePair<string, string>> headers, string? body)
+    private EslEvent(List<KeyValuePair<string, string>> headers, string? body, int decodeProblems)
     {
+        _jsonProblems = decodeProblems;
         _json = headers;
         _jsonBody = body;
         Format = EslEventFormat.Json;
@@ -56,7 +58,7 @@ public sealed partial class EslEvent : IDisposable
     public int HeaderCount => _table?.Count ?? _json!.Count;
 
     /// <summary>Malformed percent sequences and invalid UTF-8 values met while decoding this event's values so far.</summary>
-    public int DecodeProblems => _table?.DecodeProblems ?? 0;
+    public int DecodeProblems => _table?.DecodeProblems ?? _jsonProblems;
 
     /// <summary>The first header with this name (ASCII case-insensitive), decoded; null when absent.</summary>
     public string? this[string name] => GetHeader(name);
@@ -231,68 +233,5 @@ public sealed partial class EslEvent : IDisposable
         }
 
         return new EslEvent(frame, table, blockEnd, bodyLength, EslEventFormat.Plain);
-    }
-
-    /// <summary>Parses a <c>text/event-json</c> body. JSON arrays become repeated headers (see <see cref="GetArray"/>).</summary>
-    public static EslEvent ParseJson(ReadOnlySpan<byte> json, long offset = 0)
-    {
-        var headers = new List<KeyValuePair<string, string>>();
-        string? body = null;
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new EslProtocolException("JSON event is not an object", offset);
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString()!;
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        headers.Add(new(name, ScalarText(ref reader)));
-                    }
-
-                    continue;
-                }
-
-                var value = ScalarText(ref reader);
-                if (name == "_body")
-                {
-                    body = value;
-                }
-                else
-                {
-                    headers.Add(new(name, value));
-                }
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new EslProtocolException("JSON event: " + e.Message, offset + (e.BytePositionInLine ?? 0));
-        }
-
-        return new EslEvent(headers, body);
-    }
-
-    private static string ScalarText(ref Utf8JsonReader reader)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                return reader.GetString() ?? string.Empty;
-            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null:
-                return Encoding.UTF8.GetString(reader.ValueSpan);
-            default:
-                // A nested object: keep its JSON text rather than lose it.
-                using (var doc = JsonDocument.ParseValue(ref reader))
-                {
-                    return doc.RootElement.GetRawText();
-                }
-        }
     }
 }

@@ -98,6 +98,23 @@ public sealed class JsonEventTests
         Assert.Equal(["BACKGROUND_JOB", "HEARTBEAT"], names);
     }
 
+    [Fact]
+    public void Json_value_with_invalid_utf8_never_throws_and_is_counted()
+    {
+        // cJSON copies a value's bytes as they are, so a SIP User-Agent that is not UTF-8 reaches the JSON unchanged.
+        var json = TestWire.Concat(
+            TestWire.Utf8("""{"Event-Name":"CUSTOM","variable_sip_user_agent":"UA"""), [0xC3, 0x28], TestWire.Utf8("""!","X-Esc":"a\u00e9"""),
+            [0xFF], TestWire.Utf8("\"}"));
+        var frame = EslStreamDecoder.DecodeAll(TestWire.Frame("text/event-json", json)).Single();
+
+        using var ev = EslEvent.FromFrame(frame);
+
+        Assert.Equal("CUSTOM", ev.EventName);
+        Assert.Equal("UA\uFFFD(!", ev.GetVariable("sip_user_agent"));
+        Assert.Contains("\uFFFD", ev["X-Esc"], StringComparison.Ordinal);
+        Assert.Equal(2, ev.DecodeProblems);
+    }
+
     private static EslEvent Parse(string json) =>
         EslEvent.FromFrame(EslStreamDecoder.DecodeAll(TestWire.Frame("text/event-json", TestWire.Utf8(json))).Single());
 }
