@@ -4,11 +4,19 @@ namespace FreeSwitchSim.Switch;
 
 internal sealed partial class CallEngine
 {
+    private readonly Dictionary<string, int> _sipPorts = new(StringComparer.Ordinal);
+
     /// <summary>A SIP caller INVITEs the external profile (context public), as the captures' sipp callers did.</summary>
     public Channel CreateSipCaller(string user, string displayName, string destination, string? uuid = null)
     {
         uuid ??= Guid.NewGuid().ToString();
-        var name = $"sofia/external/{user}@127.0.0.1:5070";
+        // Each SIP user agent has its own port, as the captures' sipp callers did (alice 5070, bob 5072...).
+        if (!_sipPorts.TryGetValue(user, out var port))
+        {
+            port = 5070 + (2 * _sipPorts.Count);
+            _sipPorts[user] = port;
+        }
+        var name = $"sofia/external/{user}@127.0.0.1:{port}";
         var c = NewChannel(uuid, name, LegKind.SipInbound, "inbound");
         c.HitDialplan = true;
         var p = c.Profile;
@@ -33,6 +41,7 @@ internal sealed partial class CallEngine
             ["dest"] = destination,
             ["user"] = user,
             ["display"] = displayName,
+            ["port"] = port.ToString(CultureInfo.InvariantCulture),
         });
         c.ProfileAttached = false;
         SetRunning(c, "CS_NEW");

@@ -37,7 +37,7 @@ internal sealed partial class Conferences
         }
     }
 
-    private static string ForMembers(Room room, string? target, string verb, Action<Member> act)
+    private string ForMembers(Room room, string? target, string verb, Action<Member> act)
     {
         // conference_api_member_cmd_all walks the member list newest first.
         var members = target == "all" ? room.Members.AsEnumerable().Reverse().ToArray()
@@ -52,6 +52,14 @@ internal sealed partial class Conferences
             act(m);
             sb.Append(CultureInfo.InvariantCulture, $"+OK {verb} {m.Id}\n");
         }
+        // Members told to leave go once the command is done (their threads leave after the api returns).
+        foreach (var (r, m) in _leaving.ToArray())
+        {
+            // The member leaves the conference (del-member) before its channel hangs up.
+            Leave(r, m);
+            _engine.Hangup(m.Leg, "NORMAL_CLEARING", remote: false);
+        }
+        _leaving.Clear();
         return sb.ToString();
     }
 
@@ -64,7 +72,7 @@ internal sealed partial class Conferences
     private void Remove(Room room, Member m, CallSite site, string action)
     {
         Fire(room, site, action, m);
-        _engine.Hangup(m.Leg, "NORMAL_CLEARING", remote: false);
+        _leaving.Add((room, m));
     }
 
     private static string List(Room room)

@@ -9,6 +9,7 @@ internal sealed partial class Conferences
 {
     private readonly CallEngine _engine;
     private readonly Dictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    private readonly List<(Room Room, Member Member)> _leaving = new();
 
     public Conferences(CallEngine engine)
     {
