@@ -55,6 +55,12 @@ internal static class EslDecodeCommand
             {
                 return await FailAsync(stdout, stderr, decoder.Position, "read failed: " + e.Message).ConfigureAwait(false);
             }
+#pragma warning disable CA1031 // A tool run by hand reports any failure as one line with the offset, never a stack trace.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                return await FailAsync(stdout, stderr, decoder.Position, $"unexpected {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            }
         }
     }
 
