@@ -81,4 +81,29 @@ public sealed class VertoScenarioTests
         Assert.Equal("Authentication Failure", ours[1].Get("verto_result_txt"));
         Assert.Throws<InvalidOperationException>(() => h.Switch.PlaceCall("1000", "room-x"));
     }
+
+    [Fact]
+    public async Task Originate_to_a_verto_user_matches_verto_ring_user_capture()
+    {
+        using var h = new SwitchHarness();
+        Assert.True(await h.Switch.LoginAsync("1001", "1234", CancellationToken.None));
+        var refused = await h.Switch.ExecuteApiAsync("originate", $"{{origination_uuid={Guid.NewGuid()}}}${{verto_contact(1001@127.0.0.1)}} &park()", CancellationToken.None);
+        Assert.Equal("-ERR CHAN_NOT_IMPLEMENTED\n", refused);
+        var b = Guid.NewGuid().ToString();
+        var result = h.Switch.ExecuteApiAsync("expand", $"originate {{origination_uuid={b}}}${{verto_contact(1001@127.0.0.1)}} &park()", CancellationToken.None);
+        h.Advance(2000);
+        Assert.False(result.IsCompleted);
+        h.Switch.Answer(b);
+        Assert.Equal($"+OK {b}\n", await result.WaitAsync(TimeSpan.FromSeconds(10)));
+        h.Advance(3000);
+        Assert.Equal("+OK\n", h.Api("uuid_kill", b));
+
+        const string cap = "e03dc65a-118c-4cba-b55a-a4b3556f9cb6";
+        // Real FreeSWITCH also reports the video codecs (4 CODEC events); the simulator negotiates audio only.
+        var expected = CaptureCompare.CapturedNames("verto-ring-user", cap);
+        expected.RemoveAt(expected.IndexOf("CODEC"));
+        expected.RemoveAt(expected.IndexOf("CODEC"));
+        CaptureCompare.SameSequence(expected, h.NamesOf(b), "verto callee");
+        CaptureCompare.SameHangup(CaptureCompare.CapturedLast("verto-ring-user", cap, "CHANNEL_HANGUP_COMPLETE"), h.Last(b, "CHANNEL_HANGUP_COMPLETE"), "verto callee");
+    }
 }

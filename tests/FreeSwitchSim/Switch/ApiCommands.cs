@@ -21,6 +21,18 @@ internal sealed partial class ApiCommands
     {
         command = command.Trim();
         args = string.IsNullOrWhiteSpace(args) ? null : args.Trim();
+        if (command == "expand" && args is not null)
+        {
+            // expand runs the expanded command line (verto-ring-user: expand originate ...${verto_contact(...)}).
+            string expanded;
+            lock (_engine.Sync)
+            {
+                FireApiEvent(command, args);
+                expanded = _engine.Expand(null, args);
+            }
+            var space = expanded.IndexOf(' ', StringComparison.Ordinal);
+            return space < 0 ? ExecuteAsync(expanded, null, cancellationToken) : ExecuteAsync(expanded[..space], expanded[(space + 1)..], cancellationToken);
+        }
         if (command == "originate")
         {
             FireApiEvent(command, args);
@@ -52,10 +64,6 @@ internal sealed partial class ApiCommands
                 return Status();
             case "eval":
                 return _engine.Expand(null, args ?? "");
-            case "expand":
-                var expanded = _engine.Expand(null, args ?? "");
-                var space = expanded.IndexOf(' ', StringComparison.Ordinal);
-                return space < 0 ? Run(expanded, null) : Run(expanded[..space], expanded[(space + 1)..]);
             case "hostname":
                 return _engine.Options.Hostname;
             case "version":

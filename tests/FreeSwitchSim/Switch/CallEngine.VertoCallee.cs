@@ -30,11 +30,24 @@ internal sealed partial class CallEngine
         InheritVars(b, a, ds);
         b.Vars.Set("originate_early_media", "true");
         b.Vars.Set("originate_endpoint", "verto.rtc");
-        FireOutboundStart(b, a);
-        // mod_verto rings at once (verto.invite sent): CHANNEL_PROGRESS, RINGING, presence.
+        // verto-ring-user.server.raw: two CHANNEL_OUTGOING, CS_INIT, then mod_verto rings at once (verto.invite
+        // sent) before CHANNEL_CREATE / CHANNEL_ORIGINATE, CS_ROUTING, presence, CS_CONSUME_MEDIA.
+        b.RunningState = "CS_NONE";
+        b.StateNumber = Channel.NumberOf("CS_INIT");
+        Events.Fire(b, "CHANNEL_OUTGOING", CallSites.Outgoing, vars: true);
+        Events.Fire(b, "CHANNEL_OUTGOING", CallSites.Outgoing, vars: true);
+        SetRunning(b, "CS_INIT");
         Ring(b);
+        b.StateNumber = Channel.NumberOf("CS_ROUTING");
+        Events.Fire(b, "CHANNEL_CREATE", CallSites.Create, vars: true);
+        Events.Fire(b, "CHANNEL_ORIGINATE", CallSites.Originate, vars: true);
+        SetRunning(b, "CS_ROUTING");
         Presence(b, "CS_ROUTING", "ringing");
         SetRunning(b, "CS_CONSUME_MEDIA");
+        if (a is not null)
+        {
+            a.Vars.Set("originated_legs", $"{b.Uuid};Outbound Call;{b.Profile.DestinationNumber}");
+        }
         if (client.AutoAnswerMs is int ms)
         {
             After(b, TimeSpan.FromMilliseconds(ms), () => RemoteAnswer(b));
