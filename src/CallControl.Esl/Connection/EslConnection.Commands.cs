@@ -81,7 +81,9 @@ public sealed partial class EslConnection
     /// <summary>
     /// <c>sendmsg execute</c> with a fresh <c>event-uuid</c>, completing on the matching CHANNEL_EXECUTE_COMPLETE
     /// (its Application-UUID). The channel's events must reach this socket (myevents, or a subscription to
-    /// CHANNEL_EXECUTE_COMPLETE). A "-ERR" reply throws <see cref="EslCommandException"/>.
+    /// CHANNEL_EXECUTE_COMPLETE). A "-ERR" reply throws <see cref="EslCommandException"/>, and so does the channel's
+    /// CHANNEL_HANGUP_COMPLETE arriving first (a queued application that never ran never completes). Long applications
+    /// (bridge, playback) have no built-in deadline: pass a token that carries one.
     /// </summary>
     public async Task<EslExecuteResult> ExecuteAsync(string? uuid, string application, string? args = null, bool eventLock = false, CancellationToken cancellationToken = default)
     {
@@ -89,7 +91,7 @@ public sealed partial class EslConnection
         var command = EslSendMsg.Execute(uuid, application, args, eventUuid, eventLock);
         var key = eventUuid.ToString("D");
         var completion = new TaskCompletionSource<EslExecuteResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _executions[key] = completion;
+        _executions[key] = new PendingExecution(uuid, command.Line, completion);
         try
         {
             ThrowIfFaulted();

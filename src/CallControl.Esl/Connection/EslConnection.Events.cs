@@ -89,13 +89,31 @@ public sealed partial class EslConnection
                 // The job's output is the event body; failures are "-ERR ..." in it.
                 pendingJob.TrySetResult(new EslResult(ev.Body ?? string.Empty));
                 break;
+            case "CHANNEL_HANGUP_COMPLETE":
+                FailExecutionsOf(ev.UniqueId);
+                break;
             case "CHANNEL_EXECUTE_COMPLETE" when ev.ApplicationUuid is { } app && _executions.TryRemove(app, out var execution):
-                execution.TrySetResult(new EslExecuteResult(
+                execution.Completion.TrySetResult(new EslExecuteResult(
                     ev.UniqueId ?? string.Empty,
                     ev.Application ?? string.Empty,
                     ev.GetHeader("Application-Data"),
                     ev.GetHeader("Application-Response")));
                 break;
+        }
+    }
+
+    /// <summary>The channel is gone: an application still pending on it will never complete. CHANNEL_EXECUTE_COMPLETE
+    /// of a running application comes before CHANNEL_HANGUP_COMPLETE (outbound-socket capture), so only applications
+    /// that never ran are failed here. A null channel (outbound socket) is the controlled channel.</summary>
+    private void FailExecutionsOf(string? uniqueId)
+    {
+        foreach (var (key, pending) in _executions)
+        {
+            if ((pending.UniqueId is null || string.Equals(pending.UniqueId, uniqueId, StringComparison.OrdinalIgnoreCase))
+                && _executions.TryRemove(key, out _))
+            {
+                pending.Completion.TrySetException(new EslCommandException(pending.Command, $"channel {uniqueId} hung up before the application completed"));
+            }
         }
     }
 

@@ -31,7 +31,7 @@ public sealed partial class EslConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Queue<PendingReply> _pending = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Commands.EslResult>> _jobs = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<EslExecuteResult>> _executions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, PendingExecution> _executions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<EslEvent> _events;
     private readonly bool _ownsEvents;
     private readonly Channel<EslLogLine> _logs;
@@ -259,7 +259,7 @@ public sealed partial class EslConnection : IAsyncDisposable
         {
             if (_executions.TryRemove(key, out var execution))
             {
-                execution.TrySetException(reason);
+                execution.Completion.TrySetException(reason);
             }
         }
 

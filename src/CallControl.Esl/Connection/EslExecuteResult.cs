@@ -7,3 +7,6 @@ namespace CallControl.Esl.Connection;
 /// <param name="ApplicationData">Its argument as FreeSWITCH saw it.</param>
 /// <param name="Response">Application-Response, e.g. <c>FILE PLAYED</c> or <c>_none_</c>.</param>
 public sealed record EslExecuteResult(string UniqueId, string Application, string? ApplicationData, string? Response);
+
+/// <summary>A <c>sendmsg execute</c> waiting for its CHANNEL_EXECUTE_COMPLETE.</summary>
+internal sealed record PendingExecution(string? UniqueId, string Command, TaskCompletionSource<EslExecuteResult> Completion);

@@ -152,4 +152,21 @@ public sealed class EslConnectionEventTests
         Assert.Equal("FILE PLAYED", result.Response);
         Assert.Equal(channel, result.UniqueId);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_fails_when_the_channel_hangs_up_before_the_application_completes()
+    {
+        await using var pair = await ConnectedPair.StartAsync();
+        const string channel = "96662c65-3a4e-4f36-9f54-55140f7c6468";
+        var call = pair.Connection.ExecuteAsync(channel, "playback", "silence_stream://1000");
+        await pair.Session.ReadCommandAsync();
+        await pair.Session.ReplyAsync("+OK");
+        await pair.Session.EventAsync(FakeResponder.Event("CHANNEL_HANGUP_COMPLETE", 3, "another-channel"));
+        await pair.Session.EventAsync(FakeResponder.Event("CHANNEL_HANGUP_COMPLETE", 4, channel));
+
+        var error = await Assert.ThrowsAsync<CallControl.Esl.Commands.EslCommandException>(() => call.WaitAsync(FakeEslSession.Timeout));
+
+        Assert.Contains(channel, error.Message, StringComparison.Ordinal);
+        Assert.True(pair.Connection.IsConnected);
+    }
 }
