@@ -1,14 +1,16 @@
+using System.Runtime.CompilerServices;
+
 namespace CallControl.Tests.Support;
 
 /// <summary>
-/// The real FreeSWITCH captures: <c>ESL_CAPTURES_DIR</c>, or the first <c>shared/esl-captures</c> above the test
-/// binaries or the working directory. A missing folder fails the test.
+/// The real FreeSWITCH captures: <c>ESL_CAPTURES_DIR</c>, or the first <c>shared/esl-captures</c> above this source file, the test
+/// binaries or the working directory (binaries may live outside the repository). A missing folder fails the test.
 /// </summary>
 public static class CaptureFiles
 {
     public static string Root { get; } = Find();
 
-    private static string Find()
+    private static string Find([CallerFilePath] string source = "")
     {
         var env = Environment.GetEnvironmentVariable("ESL_CAPTURES_DIR");
         if (env is not null && Directory.Exists(env))
@@ -16,7 +18,7 @@ public static class CaptureFiles
             return env;
         }
 
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        foreach (var start in new[] { Path.GetDirectoryName(source)!, AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
