@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 
 namespace FreeSwitchSim.Esl;
@@ -71,7 +72,15 @@ public sealed partial class EslServer
             _rudeRejection = false;
             if (_listener is null && !_stopping.IsCancellationRequested)
             {
-                Listen(Port);
+                try
+                {
+                    Listen(Port);
+                }
+                catch (SocketException ex)
+                {
+                    // Runs on a timer thread: never let it take the process down; the port stays closed.
+                    Log.RelistenFailed(Logger, Port, ex);
+                }
             }
         }
     }

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(5006, LogLevel.Information, "FreeSWITCH simulator {Hostname}: ESL 127.0.0.1:{EslPort}, control API {Control}")]
     public static partial void Started(ILogger logger, string hostname, int eslPort, string control);
+
+    [LoggerMessage(5007, LogLevel.Error, "Could not listen on 127.0.0.1:{Port} again after a refuse fault")]
+    public static partial void RelistenFailed(ILogger logger, int port, Exception exception);
 }
