@@ -208,4 +208,44 @@ public sealed class EslClientTests
         Assert.True(sessions.TryPeek(out var first));
         Assert.Contains(first.Received, c => c.Line == "event plain HEARTBEAT");
     }
+
+    [Fact]
+    public async Task Reconnect_logs_transitions_not_every_failed_attempt()
+    {
+        var dropFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new FakeEslServer(async (session, index) =>
+        {
+            if (index is >= 1 and <= 3)
+            {
+                session.Close(); // FreeSWITCH restarting: the socket closes before the greeting.
+                return;
+            }
+
+            var serving = FakeResponder.ServeAsync(session);
+            if (index == 0)
+            {
+                await dropFirst.Task;
+                session.Close();
+            }
+
+            await serving;
+        });
+        var logger = new ListLogger();
+        await using var client = new EslClient(FakeResponder.Options(server), logger);
+        var recovered = new TaskCompletionSource<TimeSpan?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Connected += (_, e) => { if (e.IsReconnect) { recovered.TrySetResult(e.Downtime); } };
+        await client.StartAsync();
+        await client.WaitForConnectionAsync().WaitAsync(FakeEslSession.Timeout);
+
+        dropFirst.SetResult();
+        var downtime = await recovered.Task.WaitAsync(FakeEslSession.Timeout);
+
+        Assert.Equal(5, server.Connections);
+        Assert.NotNull(downtime);
+        Assert.Equal(1, logger.Count(1000)); // connected
+        Assert.Equal(1, logger.Count(1001)); // lost
+        Assert.Equal(1, logger.Count(1003)); // recovered, once, after four attempts
+        Assert.Equal(0, logger.Count(1002)); // "still down" only after StillDownLogInterval (1 min)
+        Assert.Contains(logger.Entries, e => e.EventId == 1003 && e.Message.Contains("4 attempts", StringComparison.Ordinal));
+    }
 }
