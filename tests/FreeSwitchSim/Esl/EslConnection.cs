@@ -276,34 +276,6 @@ internal sealed partial class EslConnection
             // Already finished.
         }
     }
-
-    private sealed record QueuedEvent(SimEvent Event);
-
-    private sealed record QueuedLog(SimLogLine Line);
-
-    private sealed record RawBytes(byte[] Bytes);
-
-    private sealed record KillAfterQueue(string Message);
-
-    private sealed class ChannelDown
-    {
-        public static readonly ChannelDown Instance = new();
-    }
-
-    private sealed class LingerExpired
-    {
-        public static readonly LingerExpired Instance = new();
-    }
-
-    private sealed class FirstCommandTimedOut
-    {
-        public static readonly FirstCommandTimedOut Instance = new();
-    }
-
-    private sealed class ReaderDone
-    {
-        public static readonly ReaderDone Instance = new();
-    }
 }
 
 /// <summary>What the <c>socket</c> application asked for: the channel, and its <c>async</c> / <c>full</c> flags.</summary>
