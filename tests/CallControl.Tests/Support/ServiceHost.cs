@@ -1,0 +1,90 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using CallControl.Data;
+using CallControl.Hosting;
+using CallControl.Switch;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CallControl.Tests.Support;
+
+/// <summary>
+/// The real service pipeline (<see cref="ServiceApp"/>) in-process on Kestrel 127.0.0.1:0, against the real test
+/// PostgreSQL (<see cref="ServiceHostDatabase"/>) and whatever FreeSWITCH nodes (simulators) the test names.
+/// </summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    public const string CallbackUser = "fs";
+    public const string CallbackSecret = "cdrsecret";
+
+    private readonly WebApplication _app;
+
+    private ServiceHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>mod_json_cdr's target on this host.</summary>
+    public Uri CdrUrl => new(BaseAddress, "/fs/cdr");
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public NodePool Nodes => Services.GetRequiredService<NodePool>();
+
+    public LegStore Legs => Services.GetRequiredService<LegStore>();
+
+    public NpgsqlDataSource Database => Services.GetRequiredService<NpgsqlDataSource>();
+
+    /// <summary>Starts the service with these nodes (name → ESL port on 127.0.0.1, password ClueCon).</summary>
+    public static async Task<ServiceHost> StartAsync(IReadOnlyDictionary<string, int>? nodes = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        await ServiceHostDatabase.MigrateOnceAsync();
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:" + DataServiceCollectionExtensions.ConnectionStringName] = ServiceHostDatabase.ConnectionString,
+            ["FreeSwitch:CallbackUser"] = CallbackUser,
+            ["FreeSwitch:CallbackSecret"] = CallbackSecret,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var i = 0;
+        foreach (var (name, port) in nodes ?? new Dictionary<string, int>())
+        {
+            config[$"FreeSwitch:Nodes:{i}:Name"] = name;
+            config[$"FreeSwitch:Nodes:{i}:Host"] = "127.0.0.1";
+            config[$"FreeSwitch:Nodes:{i}:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            config[$"FreeSwitch:Nodes:{i}:Password"] = "ClueCon";
+            i++;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = ServiceApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServiceHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
