@@ -14,13 +14,35 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
 {
     internal const string ResourcePrefix = "CallControl.Migrations.";
 
-    /// <summary>Applies every migration not yet applied. Throws <see cref="InvalidOperationException"/> when one fails.</summary>
-    public Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    // Any fixed number: the key of the session advisory lock that serialises migrations across service instances.
+    private const long MigrationLockKey = 0x43_43_4D_49_47_52_41_54; // "CCMIGRAT"
+
+    /// <summary>
+    /// Applies every migration not yet applied. Several instances starting together take turns (a PostgreSQL
+    /// advisory lock), so each script runs once. Throws <see cref="InvalidOperationException"/> when one fails.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         var connectionString = dataSource.ConnectionString;
-        // DbUp is synchronous; run it off the caller's thread so a start-up path stays responsive to cancellation.
-        return Task.Run<IReadOnlyList<string>>(() => Migrate(connectionString), cancellationToken);
+        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
+        {
+            take.Parameters.AddWithValue("key", MigrationLockKey);
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            // DbUp is synchronous; run it off the caller's thread.
+            return await Task.Run(() => Migrate(connectionString), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
+            release.Parameters.AddWithValue("key", MigrationLockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The names of the migrations this binary carries, in the order they apply.</summary>

@@ -31,6 +31,17 @@ public sealed class MigrationTests(DatabaseFixture db)
     }
 
     [Fact]
+    public async Task MigrateAsync_from_several_instances_at_once_all_succeed_and_apply_nothing_twice()
+    {
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => db.Migrator().MigrateAsync())));
+
+        Assert.All(runs, Assert.Empty);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM schemaversions", connection);
+        Assert.Equal((long)DatabaseMigrator.EmbeddedScripts().Count, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task Schema_has_the_admin_query_indexes_on_calls()
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
