@@ -78,7 +78,7 @@ public sealed partial class EslConnection : IAsyncDisposable
     public Task<EslConnectionException> Completion => _closed.Task;
 
     /// <summary>Completes with the <c>Content-Disposition</c> (<c>disconnect</c> or <c>linger</c>) of the first
-    /// disconnect notice FreeSWITCH sends.</summary>
+    /// disconnect notice FreeSWITCH sends; cancelled when the connection ends without one.</summary>
     public Task<string> DisconnectNotice => _notice.Task;
 
     /// <summary>True once FreeSWITCH sent a linger notice: the channel is gone, events still flow until it closes.</summary>
