@@ -177,6 +177,40 @@ public sealed class SubscriptionTests
         Assert.Equal("line café", e.Body);
     }
 
+    [Fact]
+    public async Task Log_level_filters_lines_and_channel_logs_carry_the_uuid_until_nolog()
+    {
+        await using var sim = EslHarness.Start();
+        await using var client = await sim.ClientAsync();
+        Assert.Equal("+OK log level warning [4]", (await client.CommandAsync("log warning"))["Reply-Text"]);
+
+        var now = DateTimeOffset.UtcNow;
+        sim.Core.Log(new SimLogLine(7, "switch_core.c", "noise", 1, "debug noise\n", null, now));
+        sim.Core.Log(new SimLogLine(4, "mod_sofia.c", "sofia_on_hangup", 42, "Channel hung up\n", "chan-a", now));
+        var frame = await client.ReadFrameAsync();
+
+        Assert.Equal("log/data", frame.ContentType);
+        Assert.Equal(["Content-Type", "Content-Length", "Log-Level", "Text-Channel", "Log-File", "Log-Func", "Log-Line", "User-Data"], frame.Headers.Select(h => h.Key));
+        Assert.Equal("3", frame["Text-Channel"]);
+        Assert.Equal("chan-a", frame["User-Data"]);
+        Assert.EndsWith(" [WARNING] mod_sofia.c:42 Channel hung up\n", frame.BodyText, StringComparison.Ordinal);
+
+        Assert.Equal("+OK no longer logging", (await client.CommandAsync("nolog"))["Reply-Text"]);
+        sim.Core.Log(new SimLogLine(1, "switch_core.c", "alert", 1, "alert\n", null, now));
+        var skipped = new List<WireFrame>();
+        await client.CommandAsync("api status", skipped);
+        Assert.Empty(skipped);
+    }
+
+    [Fact]
+    public async Task Myevents_unknown_uuid_with_format_is_invalid_uuid()
+    {
+        await using var sim = EslHarness.Start();
+        await using var client = await sim.ClientAsync();
+
+        Assert.Equal("-ERR invalid uuid", (await client.CommandAsync("myevents no-such-uuid json"))["Reply-Text"]);
+    }
+
     private static async Task WaitForFiredAsync(EslHarness sim, string name) =>
         await WaitUntilAsync(() => sim.Core.Fired.Any(e => e.Name == name));
 
