@@ -16,6 +16,11 @@ public sealed record EslFrameLimits
     /// <summary>Most header lines in one header block (envelope or event).</summary>
     public int MaxHeaderCount { get; init; } = 4096;
 
+    /// <summary>Largest header block in bytes, its empty line included. While a header block is incomplete the reader
+    /// looks at it again on every read, so this also bounds that work. The outbound connect reply, the largest real
+    /// one, carries every channel variable in a few KiB to tens of KiB.</summary>
+    public int MaxHeaderBlockBytes { get; init; } = 1024 * 1024;
+
     /// <summary>Largest <c>Content-Length</c> accepted (a <c>show channels as json</c> on a busy node runs to MiBs).</summary>
     public int MaxBodyBytes { get; init; } = 64 * 1024 * 1024;
 }

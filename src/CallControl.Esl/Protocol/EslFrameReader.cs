@@ -53,12 +53,22 @@ public sealed class EslFrameReader
                     throw new EslProtocolException($"header line longer than {_limits.MaxHeaderLineBytes} bytes", lineStart);
                 }
 
+                if (lineStart - skipped + reader.Remaining > _limits.MaxHeaderBlockBytes)
+                {
+                    throw HeaderBlockTooLong(skipped);
+                }
+
                 return false;
             }
 
             if (line.Length + 1 > _limits.MaxHeaderLineBytes)
             {
                 throw new EslProtocolException($"header line longer than {_limits.MaxHeaderLineBytes} bytes", lineStart);
+            }
+
+            if (reader.Consumed - skipped > _limits.MaxHeaderBlockBytes)
+            {
+                throw HeaderBlockTooLong(skipped);
             }
 
             if (line.Length == 0 || (line.Length == 1 && line.FirstSpan[0] == (byte)'\r'))
@@ -105,6 +115,9 @@ public sealed class EslFrameReader
         buffer = buffer.Slice(buffer.GetPosition(total, frameStart));
         return true;
     }
+
+    private EslProtocolException HeaderBlockTooLong(long frameStart) =>
+        new($"header block longer than {_limits.MaxHeaderBlockBytes} bytes", frameStart);
 
     private static long ReadContentLength(ReadOnlySequence<byte> line, long lineStart, long current)
     {

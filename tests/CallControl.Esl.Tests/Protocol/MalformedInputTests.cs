@@ -73,6 +73,22 @@ public sealed class MalformedInputTests
     }
 
     [Fact]
+    public async Task Header_block_beyond_the_limit_fails_without_waiting_for_its_end()
+    {
+        var limits = new EslFrameLimits { MaxHeaderBlockBytes = 4096 };
+        var pipe = new Pipe();
+        var lines = string.Concat(Enumerable.Range(0, 400).Select(i => $"variable_x{i}: {i}\n"));
+        await pipe.Writer.WriteAsync(TestWire.Concat(Greeting, TestWire.Utf8(lines)));
+        var decoder = new EslStreamDecoder(pipe.Reader, limits);
+
+        (await decoder.ReadFrameAsync(TestWire.Timeout()))!.Dispose();
+        var e = await Assert.ThrowsAsync<EslProtocolException>(async () => await decoder.ReadFrameAsync(TestWire.Timeout()));
+
+        Assert.Equal(Greeting.Length, e.Offset);
+        Assert.Contains("header block", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Too_many_header_lines_fail()
     {
         var limits = new EslFrameLimits { MaxHeaderCount = 10 };
