@@ -141,4 +141,23 @@ public sealed class EslConnectionCommandTests
         Assert.False(refused.Ok);
         Assert.Equal(["event plain CHANNEL_CREATE"], pair.Connection.Subscriptions.ReplayCommands().Select(c => c.Line));
     }
+
+    [Fact]
+    public async Task BgApiAsync_in_json_format_takes_the_result_from_the_json_body()
+    {
+        await using var pair = await ConnectedPair.StartAsync(o => o.EventFormat = EslEventEncoding.Json);
+        var call = pair.Connection.BgApiAsync("status");
+        var subscribe = await pair.Session.ReadCommandAsync();
+        await pair.Session.ReplyAsync("+OK event listener enabled json");
+        var bgapi = await pair.Session.ReadCommandAsync();
+        var job = bgapi.Header("Job-UUID")!;
+        var json = $"{{\"Event-Name\":\"BACKGROUND_JOB\",\"Job-UUID\":\"{job}\",\"Job-Command\":\"status\",\"Content-Length\":\"5\",\"_body\":\"UP 0\\n\"}}";
+        await pair.Session.SendRawAsync($"Content-Type: command/reply\nReply-Text: +OK Job-UUID: {job}\nJob-UUID: {job}\n\n");
+        await pair.Session.SendRawAsync($"Content-Length: {System.Text.Encoding.UTF8.GetByteCount(json)}\nContent-Type: text/event-json\n\n{json}");
+
+        var result = await call.WaitAsync(FakeEslSession.Timeout);
+
+        Assert.Equal("event json BACKGROUND_JOB", subscribe.Line);
+        Assert.Equal("UP 0\n", result.Text);
+    }
 }
