@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CallControl.Data;
 using CallControl.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace CallControl.Tests.Data;
@@ -31,14 +32,34 @@ public sealed class MigrationTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task MigrateAsync_from_several_instances_at_once_all_succeed_and_apply_nothing_twice()
+    public async Task MigrateAsync_from_several_instances_on_a_fresh_database_applies_each_script_once()
     {
-        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => db.Migrator().MigrateAsync())));
+        var name = "callcontrol_test_race_" + Guid.NewGuid().ToString("N")[..8];
+        var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
+        try
+        {
+            await using var fresh = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = name }.ConnectionString);
+            var migrators = Enumerable.Range(0, 4).Select(_ => new DatabaseMigrator(fresh, NullLogger<DatabaseMigrator>.Instance)).ToList();
 
-        Assert.All(runs, Assert.Empty);
-        await using var connection = await db.DataSource.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM schemaversions", connection);
-        Assert.Equal((long)DatabaseMigrator.EmbeddedScripts().Count, (long)(await command.ExecuteScalarAsync())!);
+            var runs = await Task.WhenAll(migrators.Select(m => Task.Run(() => m.MigrateAsync())));
+
+            Assert.Single(runs, r => r.Count > 0);
+            Assert.Equal(DatabaseMigrator.EmbeddedScripts(), runs.Single(r => r.Count > 0));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]
