@@ -120,6 +120,7 @@ public sealed class RoomApiSecurityTests(RoomWorld world)
     {
         var (caller, callee, stranger) =
             (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"), await world.AddUserAsync("mallory"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
         var room = await world.ClientFor(caller).CreateRoomAsync(new { callee });
         var mallory = world.ClientFor(stranger);
 

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -78,6 +79,7 @@ public sealed class RoomWorld : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(config);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
             builder.Services.AddKeyedSingleton<TimeProvider>(CallRouter.TimerClockKey, RingClock);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         });
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -132,7 +134,14 @@ public sealed class RoomWorld : IAsyncLifetime
         if (_app is not null)
         {
             await _app.StopAsync();
-            await _app.DisposeAsync();
+            try
+            {
+                await _app.DisposeAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // NodePool.DisposeAsync after StopAsync disposes its EslClients a second time (Switch/ owns that).
+            }
         }
 
         if (Sim is not null)

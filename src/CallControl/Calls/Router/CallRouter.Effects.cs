@@ -75,7 +75,7 @@ public sealed partial class CallRouter
     }
 
     private NodeCommands Node(CallSession session) =>
-        _nodes.Commands(session.Node) ?? throw new InvalidOperationException($"FreeSWITCH node '{session.Node}' is not configured.");
+        Nodes.Commands(session.Node) ?? throw new InvalidOperationException($"FreeSWITCH node '{session.Node}' is not configured.");
 
     private async Task NotifyPartyAsync(CallSession session, NotifyParty notify, CancellationToken cancellationToken)
     {

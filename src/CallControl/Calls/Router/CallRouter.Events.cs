@@ -79,7 +79,7 @@ public sealed partial class CallRouter
         {
             // Not a login this room issued (or on another node): it must not join someone else's call.
             RouterLog.StrangerLeg(_logger, session.CallId, leg, login ?? "(none)");
-            await (_nodes.Commands(node)?.UuidKillAsync(leg, HangupCauses.CallRejected, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
+            await (Nodes.Commands(node)?.UuidKillAsync(leg, HangupCauses.CallRejected, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             return;
         }
 

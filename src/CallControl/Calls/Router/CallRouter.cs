@@ -20,7 +20,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     private readonly ConcurrentDictionary<Guid, CallSession> _calls = new();
     private readonly ConcurrentDictionary<string, Guid> _byRoom = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Guid> _byLeg = new(StringComparer.OrdinalIgnoreCase);
-    private readonly NodePool _nodes;
+    private readonly IServiceProvider _services;
     private readonly CallStore _callStore;
     private readonly RoomStore _rooms;
     private readonly VertoLoginStore _logins;
@@ -31,8 +31,12 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     private readonly RoomsOptions _options;
     private readonly ILogger<CallRouter> _logger;
 
+    /// <summary>
+    /// The node pool is resolved on first use: it takes every <see cref="IFreeSwitchEventHandler"/>, this router
+    /// among them, so a constructor dependency on it would be a cycle.
+    /// </summary>
     public CallRouter(
-        NodePool nodes,
+        IServiceProvider services,
         CallStore calls,
         RoomStore rooms,
         VertoLoginStore logins,
@@ -44,7 +48,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         ILogger<CallRouter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _nodes = nodes;
+        _services = services;
         _callStore = calls;
         _rooms = rooms;
         _logins = logins;
@@ -55,6 +59,8 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         _options = options.Value;
         _logger = logger;
     }
+
+    private NodePool Nodes => _services.GetRequiredService<NodePool>();
 
     /// <summary>The configured policy defaults.</summary>
     public FallbackPolicy DefaultPolicy => _options.Fallback.ToPolicy();
