@@ -139,6 +139,7 @@ public sealed partial class EslConnection : IAsyncDisposable
         try
         {
             await connection.AuthenticateAsync(timeout.Token).ConfigureAwait(false);
+            connection.StartLiveness();
         }
         catch (EslConnectionException e)
         {
@@ -196,11 +197,14 @@ public sealed partial class EslConnection : IAsyncDisposable
             SingleWriter = true,
         });
 
-    private void Start()
+    private void Start() => _readLoop = Task.Run(ReadLoopAsync);
+
+    /// <summary>Arms the liveness check once authenticated; before that <see cref="EslConnectionOptions.ConnectTimeout"/> rules.</summary>
+    private void StartLiveness()
     {
-        _readLoop = Task.Run(ReadLoopAsync);
         if (MonitorsLiveness)
         {
+            Touch();
             _livenessLoop = Task.Run(LivenessLoopAsync);
         }
     }

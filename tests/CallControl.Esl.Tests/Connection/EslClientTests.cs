@@ -195,7 +195,7 @@ public sealed class EslClientTests
             sessions.Enqueue(session);
             return FakeResponder.ServeAsync(session);
         });
-        await using var client = new EslClient(FakeResponder.Options(server, o => o.LivenessTimeout = TimeSpan.FromMilliseconds(500)));
+        await using var client = new EslClient(FakeResponder.Options(server, o => o.LivenessTimeout = TimeSpan.FromSeconds(1)));
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lost = new TaskCompletionSource<EslConnectionException>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Connected += (_, e) => { if (e.IsReconnect) { reconnected.TrySetResult(); } };
@@ -205,8 +205,7 @@ public sealed class EslClientTests
         await reconnected.Task.WaitAsync(FakeEslSession.Timeout);
 
         Assert.Equal(EslFailureKind.Timeout, (await lost.Task).Kind);
-        Assert.True(sessions.TryPeek(out var first));
-        Assert.Contains(first.Received, c => c.Line == "event plain HEARTBEAT");
+        Assert.Contains(sessions, s => s.Received.Any(c => c.Line == "event plain HEARTBEAT"));
     }
 
     [Fact]

@@ -167,12 +167,12 @@ public sealed class EslConnectionFailureTests
     [Fact]
     public async Task Slow_consumer_under_wait_policy_is_not_mistaken_for_a_dead_peer()
     {
-        await using var pair = await ConnectedPair.StartAsync(o => { o.EventQueueCapacity = 1; o.LivenessTimeout = TimeSpan.FromMilliseconds(300); });
+        await using var pair = await ConnectedPair.StartAsync(o => { o.EventQueueCapacity = 1; o.LivenessTimeout = TimeSpan.FromSeconds(1); });
         await pair.Session.EventAsync(FakeResponder.Event("HEARTBEAT", 1));
         await pair.Session.EventAsync(FakeResponder.Event("HEARTBEAT", 2));
         // The second event waits for room; hold the consumer well past the liveness limit, then read both.
         using var cts = new CancellationTokenSource(FakeEslSession.Timeout);
-        await Task.WhenAny(pair.Connection.Completion, Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token));
+        await Task.WhenAny(pair.Connection.Completion, Task.Delay(TimeSpan.FromSeconds(4), cts.Token));
 
         Assert.True(pair.Connection.IsConnected);
         (await pair.Connection.Events.ReadAsync(cts.Token)).Dispose();
