@@ -15,6 +15,7 @@ internal static class CommandLine
           callcontrol [serve [ASP.NET Core options]]   run the service
           callcontrol esl decode FILE|-               decode an Event Socket byte stream (as FreeSWITCH sends it,
                                                       inbound or outbound) to one JSON object per frame on stdout
+          callcontrol demo [--url URL] [--sim URL]    drive demo calls through a running ./run.sh and print them
           callcontrol token --user ID [--role admin] [--ttl 1h]
                                                       print a bearer token signed with Auth:SigningKey
           callcontrol user add ID --name NAME [--phone +E164] [--no-fallback] [--admin]
@@ -64,6 +65,11 @@ internal static class CommandLine
         if (args.Count > 0 && args[0] == "user")
         {
             return await UserCommand.RunAsync([.. args.Skip(1)], TokenCommand.LoadConfiguration(), stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (args is ["demo", ..])
+        {
+            return await DemoCommand.RunAsync([.. args.Skip(1)], stdout, stderr, cancellationToken).ConfigureAwait(false);
         }
 
         if (args is ["esl", "decode", ..])
