@@ -17,6 +17,7 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Dictionary<string, FreeSwitchNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
     private EventDispatcher? _dispatcher;
+    private int _stopped;
 
     /// <summary>Created by DI; nothing connects before <see cref="StartAsync"/>.</summary>
     public NodePool(
@@ -76,9 +77,15 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every client, then lets the handlers finish what was queued.</summary>
+    /// <summary>Stops every client, then lets the handlers finish what was queued. Runs once (the host stops the
+    /// pool, then the container disposes it).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await Task.WhenAll(_nodes.Values.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
         if (_dispatcher is not null)
         {

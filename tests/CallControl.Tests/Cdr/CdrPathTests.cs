@@ -34,7 +34,8 @@ public sealed class CdrPathTests
         var leg = await ServiceHostWait.UntilAsync(() => service.Legs.GetAsync(Guid.Parse(uuid)), l => l?.Source == "both", "the row from both paths");
 
         Assert.Equal(1, await ServiceHostDatabase.LegRowCountAsync(service.Database, Guid.Parse(uuid)));
-        Assert.Equal("NORMAL_CLEARING", leg!.HangupCause);
+        // The caller hung up its parked, unanswered leg: FreeSWITCH's cause for that is ORIGINATOR_CANCEL.
+        Assert.Equal("ORIGINATOR_CANCEL", leg!.HangupCause);
         Assert.Equal("node1", leg.FreeswitchNode); // only the event path knows our node name
         Assert.NotNull(leg.JsonCdr);                // only the json_cdr path has the document
         Assert.NotNull(leg.StartAt);
@@ -52,7 +53,8 @@ public sealed class CdrPathTests
         Assert.True(await sim.Switch.LoginAsync("1001", "1234", CancellationToken.None));
         var uuid = sim.Switch.PlaceCall("1001", "room-y");
         await ServiceHostWait.UntilAsync(() => sim.Switch.Channel(uuid) is { } c && c.Variables.ContainsKey("room_id"), "the leg to reach the room");
-        sim.Switch.Hangup(uuid, "USER_BUSY");
+        // The service ends the leg itself, with a cause of its choosing.
+        Assert.True((await service.Nodes.Commands("node1")!.UuidKillAsync(uuid, "USER_BUSY")).Ok);
 
         var leg = await ServiceHostWait.UntilAsync(() => service.Legs.GetAsync(Guid.Parse(uuid)), l => l is not null, "the row from the event");
 
@@ -80,7 +82,7 @@ public sealed class CdrPathTests
         var leg = await service.Legs.GetAsync(Guid.Parse(uuid));
         Assert.NotNull(leg);
         Assert.Equal("json_cdr", leg.Source);
-        Assert.Equal("NORMAL_CLEARING", leg.HangupCause);
+        Assert.Equal("ORIGINATOR_CANCEL", leg.HangupCause);
         Assert.Null(leg.FreeswitchNode);
     }
 

@@ -54,6 +54,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["ConnectionStrings:" + DataServiceCollectionExtensions.ConnectionStringName] = ServiceHostDatabase.ConnectionString,
             ["FreeSwitch:CallbackUser"] = CallbackUser,
             ["FreeSwitch:CallbackSecret"] = CallbackSecret,
+            ["Auth:SigningKey"] = "service-host-test-signing-key-0123456789-abcdef",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var i = 0;
@@ -76,7 +77,12 @@ public sealed class ServiceHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(config);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         });
-        await app.StartAsync();
+        // A start that cannot finish (a failing dependency) fails the test instead of hanging the run.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40)))
+        {
+            await app.StartAsync(timeout.Token);
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServiceHost(app, new Uri(address));
     }
