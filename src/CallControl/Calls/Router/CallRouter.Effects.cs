@@ -1,7 +1,6 @@
 using System.Globalization;
 using CallControl.Data;
 using CallControl.Dialing;
-using CallControl.Esl.Connection;
 using CallControl.Switch;
 
 namespace CallControl.Calls.Router;
@@ -66,7 +65,9 @@ public sealed partial class CallRouter
                         break;
                 }
             }
-            catch (Exception ex) when (ex is EslConnectionException or InvalidOperationException or ArgumentException or Npgsql.NpgsqlException)
+#pragma warning disable CA1031 // One failed effect must not stop the call's other commands; it is logged.
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 // One failed effect must not stop the others (a hangup after a lost connection, a stale leg).
                 RouterLog.CommandFailed(_logger, session.CallId, command.GetType().Name, input.GetType().Name, ex);

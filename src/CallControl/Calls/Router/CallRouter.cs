@@ -157,9 +157,11 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
             session.Gate.Release();
         }
 
-        if (session.Finished)
+        if (session.State.IsFinal && session.ForgetTimer is null)
         {
-            Forget(session);
+            // Kept a while after the end, so a leg that parks late (its client never heard the call is over) is
+            // still recognised and hung up by the machine instead of staying parked.
+            session.ForgetTimer = _clock.CreateTimer(_ => Forget(session), null, _options.VertoLoginTtl, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -173,6 +175,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         }
 
         session.RingTimer?.Dispose();
+        session.ForgetTimer?.Dispose();
     }
 
     public void Dispose()

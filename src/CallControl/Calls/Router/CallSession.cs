@@ -44,16 +44,13 @@ public sealed class CallSession : IDisposable
 
     internal ITimer? RingTimer { get; set; }
 
-    /// <summary>The call is over and every leg it knew of has hung up: nothing more can happen to it.</summary>
-    internal bool Finished =>
-        State.IsFinal &&
-        (State.CallerLegUuid is null || State.CallerLegEnded) &&
-        (State.CalleeLegUuid is null || State.CalleeLegEnded) &&
-        (!State.PstnDialed || State.PstnLegEnded);
+    /// <summary>Removes the ended call from the router after a grace period.</summary>
+    internal ITimer? ForgetTimer { get; set; }
 
     public void Dispose()
     {
         RingTimer?.Dispose();
+        ForgetTimer?.Dispose();
         Gate.Dispose();
     }
 }

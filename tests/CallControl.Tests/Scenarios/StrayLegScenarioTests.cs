@@ -1,0 +1,47 @@
+using CallControl.Tests.Support;
+
+namespace CallControl.Tests.Scenarios;
+
+/// <summary>Legs that park where they do not belong: after the call ended, or with another room's login.</summary>
+[Collection(RoomWorldGroup.Name)]
+public sealed class StrayLegScenarioTests(RoomWorld world)
+{
+    [Fact]
+    public async Task Callee_offline_without_a_number_ends_offline_and_the_late_caller_leg_is_hung_up()
+    {
+        var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"));
+        var alice = world.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        var view = await alice.RoomAsync(room.RoomId);
+        Assert.Equal(("offline", "closed"), (view.Call!.Status, view.State));
+
+        // The caller's client did not hear yet and calls the room anyway: its leg must not stay parked.
+        var leg = await world.EnterRoomAsync(room);
+        await ServiceHostWait.UntilAsync(() => world.Sim.Switch.Channel(leg) is null, "the late caller leg to be hung up", RoomSteps.Wait);
+        var call = await world.CallAsync(room.CallId);
+        Assert.Equal(["->ringing:created", "ringing>offline:callee_offline"], call.Steps());
+        Assert.Equal("SUBSCRIBER_ABSENT", call.Call.HangupCause);
+    }
+
+    [Fact]
+    public async Task Leg_with_another_rooms_login_is_rejected_and_the_call_keeps_ringing()
+    {
+        var (caller, callee, other) =
+            (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"), await world.AddUserAsync("mallory"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        await using var otherSignal = await world.ConnectSignalingAsync(caller);
+        var room = await world.ClientFor(caller).CreateRoomAsync(new { callee });
+        var othersRoom = await world.ClientFor(other).CreateRoomAsync(new { callee = caller });
+
+        // Mallory logs in with her own room's login but dials Alice's room.
+        var stray = await world.EnterRoomAsync(othersRoom with { Verto = othersRoom.Verto with { Destination = room.Verto.Destination } });
+        await ServiceHostWait.UntilAsync(() => world.Sim.Switch.Channel(stray) is null, "the stray leg to be hung up", RoomSteps.Wait);
+        var hangup = world.Events.Last(e => e.UniqueId == stray && e.Name == "CHANNEL_HANGUP_COMPLETE");
+        Assert.Equal("CALL_REJECTED", hangup.Get("Hangup-Cause"));
+        Assert.Equal("ringing", (await world.ClientFor(caller).RoomAsync(room.RoomId)).Call!.Status);
+
+        using var end = await world.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
+        using var endOther = await world.ClientFor(other).DeleteAsync($"/api/rooms/{othersRoom.RoomId}");
+        Assert.True(end.IsSuccessStatusCode && endOther.IsSuccessStatusCode);
+    }
+}
