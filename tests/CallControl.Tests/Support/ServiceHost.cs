@@ -78,9 +78,15 @@ public sealed class ServiceHost : IAsyncDisposable
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         });
         // A start that cannot finish (a failing dependency) fails the test instead of hanging the run.
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40)))
+        try
         {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
             await app.StartAsync(timeout.Token);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
