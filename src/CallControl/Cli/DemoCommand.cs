@@ -21,12 +21,14 @@ internal static class DemoCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
+        IConfiguration? configurationOverride = null)
     {
         var service = new Uri(Option(args, "--url") ?? "http://127.0.0.1:8080");
         var sim = new Uri(Option(args, "--sim") ?? "http://127.0.0.1:8099");
         // The same configuration the service and `callcontrol token` read (appsettings, then environment).
-        var configuration = TokenCommand.LoadConfiguration();
+        var configuration = configurationOverride ?? TokenCommand.LoadConfiguration();
         var connectionString = configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionStringName)
             ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=callcontrol";
         var auth = new AuthOptions { SigningKey = configuration[AuthOptions.SectionName + ":SigningKey"] ?? "" };

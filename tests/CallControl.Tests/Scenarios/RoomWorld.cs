@@ -56,7 +56,7 @@ public sealed class RoomWorld : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await ServiceHostDatabase.MigrateOnceAsync();
-        Sim = await SimulatorHost.StartAsync(new SimulatorHostOptions { ConfigureSwitch = o => _simOptions = o });
+        Sim = await SimulatorHost.StartAsync(new SimulatorHostOptions { ConfigureSwitch = o => _simOptions = o, ControlPort = 0 });
         Sim.Switch.EventFired += e => Events.Enqueue(e);
         var config = new Dictionary<string, string?>
         {

@@ -1,0 +1,35 @@
+using CallControl.Cli;
+using CallControl.Tests.Support;
+using Microsoft.Extensions.Configuration;
+
+namespace CallControl.Tests.Scenarios;
+
+/// <summary><c>callcontrol demo</c> run against the in-process world (service + simulator with its control API).</summary>
+[Collection(RoomWorldGroup.Name)]
+public sealed class DemoCommandTests(RoomWorld world)
+{
+    [Fact]
+    public async Task Demo_drives_four_calls_to_their_outcomes_and_prints_their_cdrs()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CallControl"] = ServiceHostDatabase.ConnectionString,
+            ["Auth:SigningKey"] = RoomWorld.SigningKey,
+        }).Build();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await DemoCommand.RunAsync(
+            ["--url", world.BaseAddress.ToString(), "--sim", $"http://127.0.0.1:{world.Sim.ControlPort}"],
+            stdout, stderr, CancellationToken.None, configuration);
+
+        var output = stdout.ToString();
+        Assert.True(code == 0, stderr + output);
+        Assert.Contains("call completed via=app", output, StringComparison.Ordinal);
+        Assert.Contains("call completed via=pstn fallback=offline", output, StringComparison.Ordinal);
+        Assert.Contains("call busy", output, StringComparison.Ordinal);
+        Assert.Contains("call canceled", output, StringComparison.Ordinal);
+        Assert.Contains(" pstn ", output, StringComparison.Ordinal);
+        Assert.Equal(6, output.Split('\n').Count(l => l.TrimStart().StartsWith("CDR ", StringComparison.Ordinal)));
+    }
+}
