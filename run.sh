@@ -22,13 +22,20 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+# The embedded default is a development setup: appsettings.Development.json holds its (public, dev-only) secrets.
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+cdr_user="${FreeSwitch__CallbackUser:-fs}"
+cdr_secret="${FreeSwitch__CallbackSecret:-dev-only-callback-secret}"
+
+# Like FreeSWITCH's mod_json_cdr, the simulator posts every leg's CDR to the service (and spools while it is down).
 dotnet "$sim_dll" --esl-port "$esl_port" --password "$esl_password" --control-port "$control_port" \
-  --json-cdr-url "http://127.0.0.1:$http_port/fs/cdr" &
+  --json-cdr-url "http://127.0.0.1:$http_port/fs/cdr" --json-cdr-user "$cdr_user" --json-cdr-password "$cdr_secret" &
 pids+=($!)
 
 export ConnectionStrings__CallControl="$db"
 export FreeSwitch__Nodes__0__Name="sim1" FreeSwitch__Nodes__0__Host="127.0.0.1" \
-  FreeSwitch__Nodes__0__Port="$esl_port" FreeSwitch__Nodes__0__Password="$esl_password"
+  FreeSwitch__Nodes__0__Port="$esl_port" FreeSwitch__Nodes__0__Password="$esl_password" \
+  FreeSwitch__Nodes__0__VertoUrl="ws://127.0.0.1:8081"
 export ASPNETCORE_URLS="http://127.0.0.1:$http_port"
 ./callcontrol serve &
 pids+=($!)

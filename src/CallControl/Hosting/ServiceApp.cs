@@ -38,7 +38,12 @@ public static class ServiceApp
     /// and Kestrel there), then the parts; build it and call <see cref="MapServiceEndpoints"/>.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings files live beside the binary, whatever folder ./callcontrol is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         configure?.Invoke(builder);
         builder.AddServiceParts();
         var app = builder.Build();
