@@ -41,6 +41,8 @@ public sealed class AppCallScenarioTests(RoomWorld world)
         Assert.Equal(["callee", "caller"], legs.Select(l => l.Role!).Order());
         Assert.Equal(Guid.Parse(callerLeg), legs.Single(l => l.Role == "caller").LegUuid);
         Assert.All(legs, l => Assert.NotNull(l.AnswerAt));
+        var cdrs = await world.CdrsFromBothPathsAsync(room.CallId, 2);
+        Assert.All(cdrs, l => Assert.Equal(room.CallId, l.CallId));
     }
 
     [Fact]
@@ -67,6 +69,7 @@ public sealed class AppCallScenarioTests(RoomWorld world)
         Assert.Equal(["caller", "pstn"], legs.Select(l => l.Role!).Order());
         // FreeSWITCH names a gateway leg after its SIP profile: sofia/external/<number>.
         Assert.Equal("sofia/external/+15551110002", legs.Single(l => l.Role == "pstn").ChannelName);
+        Assert.Equal(["caller", "pstn"], (await world.CdrsFromBothPathsAsync(room.CallId, 2)).Select(l => l.Role!).Order());
     }
 
     [Fact]

@@ -62,6 +62,16 @@ internal static class RoomSteps
             legs => legs.Count == count && legs.All(l => l.EndAt is not null && l.Role is not null),
             $"{count} ended legs of call {callId}", Wait);
 
+    /// <summary>
+    /// Waits until each of the call's <paramref name="count"/> legs was written by both CDR paths (the ESL
+    /// CHANNEL_HANGUP_COMPLETE and mod_json_cdr's POST), upserted into one row per leg.
+    /// </summary>
+    public static Task<IReadOnlyList<LegRecord>> CdrsFromBothPathsAsync(this RoomWorld world, Guid callId, int count) =>
+        ServiceHostWait.UntilAsync(
+            () => world.Services.GetRequiredService<LegStore>().ListForCallAsync(callId),
+            legs => legs.Count == count && legs.All(l => l.Source == "both" && l.JsonCdr is not null),
+            $"{count} legs of call {callId} from both CDR paths", Wait);
+
     /// <summary>The simulator's events for one leg, as event names in order.</summary>
     public static IReadOnlyList<string> EventsOf(this RoomWorld world, string leg) =>
         [.. world.Events.Where(e => e.UniqueId == leg).Select(e => e.Name)];
