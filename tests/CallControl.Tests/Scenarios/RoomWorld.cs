@@ -134,14 +134,7 @@ public sealed class RoomWorld : IAsyncLifetime
         if (_app is not null)
         {
             await _app.StopAsync();
-            try
-            {
-                await _app.DisposeAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                // NodePool.DisposeAsync after StopAsync disposes its EslClients a second time (Switch/ owns that).
-            }
+            await _app.DisposeAsync();
         }
 
         if (Sim is not null)
