@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 namespace FreeSwitchSim.Tests.Fidelity;
 
 /// <summary>Runs one capture scenario end to end over the Event Socket and compares it with the capture.</summary>
@@ -7,6 +8,7 @@ internal static class Scenario
     public const string CapturedRecordings = "/usr/local/freeswitch/recordings";
 
     public static async Task<SessionView> ReplayAsync(
+        ITestOutputHelper output,
         string scenario,
         Func<CaptureTimeline, IEnumerable<CallerAction>> actions,
         IReadOnlyCollection<string>? knownGaps = null)
@@ -15,6 +17,9 @@ internal static class Scenario
         await using var replay = await WireReplay.StartAsync();
         replay.Rewrites[CapturedRecordings] = replay.RecordingsDir;
         var simulated = await replay.RunAsync(timeline, actions(timeline));
+        // Figures, not assertions: how far the simulated clock had to run past the capture's to see the same
+        // events (real timers differ a little), and how much was compared.
+        output.WriteLine($"{scenario}: {simulated.Replies.Count} replies, {simulated.Events.Count} events on {simulated.Roles.Count} channel(s); clock lag behind the capture {replay.Lag.TotalMilliseconds} ms");
         FidelityCompare.Same(timeline, simulated, knownGaps);
         return simulated;
     }

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using static FreeSwitchSim.Tests.Fidelity.KnownGaps;
 using static FreeSwitchSim.Tests.Fidelity.Scenario;
 
@@ -5,7 +6,7 @@ namespace FreeSwitchSim.Tests.Fidelity;
 
 /// <summary>The browser (verto) scenarios replayed over a real Event Socket connection and compared with the
 /// captures. The browsers' actions (login, invite, DTMF, bye, closing the WebSocket) go through SimSwitch.</summary>
-public sealed class VertoScenarioTests
+public sealed class VertoScenarioTests(ITestOutputHelper output)
 {
     private static Func<WireEvent, bool> Disconnect(string user) => e => e.Subclass == "verto::client_disconnect" && e.Get("verto_login") == user;
 
@@ -13,7 +14,7 @@ public sealed class VertoScenarioTests
     public async Task Verto_room_call_replay_matches_capture()
     {
         const string a = "781e556b-3b95-4045-be4a-774b373467d9";
-        await ReplayAsync("verto-room-call", t =>
+        await ReplayAsync(output, "verto-room-call", t =>
         [
             At(t, Custom("verto::client_connect"), async r => Assert.True(await r.Switch.LoginAsync("1000", "1234", CancellationToken.None))),
             At(t, e => e.UniqueId == a, r => r.Switch.PlaceCall("1000", "room-v1")),
@@ -27,7 +28,7 @@ public sealed class VertoScenarioTests
     public async Task Verto_two_party_replay_matches_capture()
     {
         const string a = "f4e643fa-2cf9-4a14-a0b9-b12561d33abd", b = "64b5f4e1-3e58-4549-99fe-5df5e9236cab";
-        await ReplayAsync("verto-two-party", t =>
+        await ReplayAsync(output, "verto-two-party", t =>
         [
             At(t, Custom("verto::client_connect"), async r => Assert.True(await r.Switch.LoginAsync("1000", "1234", CancellationToken.None))),
             At(t, Custom("verto::client_connect"), async r => Assert.True(await r.Switch.LoginAsync("1001", "1234", CancellationToken.None)), occurrence: 2),
@@ -41,7 +42,7 @@ public sealed class VertoScenarioTests
     [Fact]
     public async Task Verto_login_replay_matches_capture()
     {
-        await ReplayAsync("verto-login", t =>
+        await ReplayAsync(output, "verto-login", t =>
         [
             At(t, Custom("verto::client_connect"), async r => Assert.True(await r.Switch.LoginAsync("1000", "1234", CancellationToken.None))),
             At(t, Custom("verto::client_disconnect"), r => r.Switch.Logout("1000")),
@@ -51,7 +52,7 @@ public sealed class VertoScenarioTests
     [Fact]
     public async Task Verto_login_fail_replay_matches_capture()
     {
-        await ReplayAsync("verto-login-fail", t =>
+        await ReplayAsync(output, "verto-login-fail", t =>
         [
             At(t, Custom("verto::client_connect"), async r => Assert.False(await r.Switch.LoginAsync("1000", "wrong", CancellationToken.None))),
             At(t, Custom("verto::client_disconnect"), r => r.Switch.Logout("1000")),
@@ -82,7 +83,7 @@ public sealed class VertoScenarioTests
     public async Task Verto_ring_user_replay_matches_capture()
     {
         const string b = "e03dc65a-118c-4cba-b55a-a4b3556f9cb6";
-        await ReplayAsync("verto-ring-user", t =>
+        await ReplayAsync(output, "verto-ring-user", t =>
         [
             At(t, Custom("verto::client_connect"), async r => Assert.True(await r.Switch.LoginAsync("1001", "1234", CancellationToken.None))),
             // The page answers the verto.invite FreeSWITCH sent it (2 s later in the capture).

@@ -35,11 +35,15 @@ internal sealed partial class WireReplay
         }
     }
 
-    private int FiredCount(int role, string type)
+    /// <summary>Events of <paramref name="type"/> fired so far on channel <paramref name="role"/>, or without a
+    /// channel (heartbeat tasks aside) when the role is null.</summary>
+    private int FiredCount(int? role, string type)
     {
         lock (_fired)
         {
-            return _fired.Count(e => e.UniqueId is { } id && _simRoles[id] == role && e.Type == type);
+            return role is null
+                ? _fired.Count(e => e.UniqueId is null && e.Type == type && !SessionView.IsHeartbeatTask(e))
+                : _fired.Count(e => e.UniqueId is { } id && _simRoles[id] == role && e.Type == type);
         }
     }
 

@@ -55,6 +55,9 @@ internal sealed partial class WireReplay : IAsyncDisposable
 
     public string RecordingsDir => _recordings;
 
+    /// <summary>How much further than the capture's timeline the clock was moved to reach the captured events.</summary>
+    public TimeSpan Lag => _lag;
+
     public static async Task<WireReplay> StartAsync()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 15, 42, 0, TimeSpan.Zero));
@@ -83,7 +86,7 @@ internal sealed partial class WireReplay : IAsyncDisposable
     public async Task<SessionView> RunAsync(CaptureTimeline timeline, IEnumerable<CallerAction> actions)
     {
         var captured = new SessionView(timeline.Frames.Select(f => f.Frame));
-        var gated = timeline.Frames.Where(f => f.Frame.Event is { UniqueId: not null } e && SessionView.Modelled(e)).ToList();
+        var gated = timeline.Frames.Where(f => f.Frame.Event is { } e && SessionView.Modelled(e)).ToList();
         await WaitAsync(() => Count(f => f.Kind == EslFrameKind.AuthRequest) == 1, "auth/request");
         var steps = timeline.Writes.Select(w => (w.Record, w.T, Write: (TimelineWrite?)w, Action: (CallerAction?)null))
             .Concat(actions.Select(a => (a.Record, a.T, Write: (TimelineWrite?)null, Action: (CallerAction?)a)))
@@ -111,19 +114,29 @@ internal sealed partial class WireReplay : IAsyncDisposable
     }
 
     /// <summary>Moves the clock to the capture's time <paramref name="t"/>, then further in small steps until the
-    /// switch has fired the last channel event the capture's client had seen by then (real timers differ a little
-    /// from the simulated ones: the lag carries over to the rest of the session).</summary>
+    /// switch has fired the last channel event, and the last event without a channel (a BACKGROUND_JOB, which the
+    /// switch may finish on the thread pool), that the capture's client had seen by then. Real timers differ a
+    /// little from the simulated ones: the lag carries over to the rest of the session.</summary>
     private async Task CatchUpAsync(SessionView captured, List<TimedFrame> seen, double t)
     {
         AdvanceTo(_start + TimeSpan.FromSeconds(t) + _lag);
-        if (seen.Count == 0)
+        var channel = seen.Where(f => f.Frame.Event!.UniqueId is not null).Select(f => f.Frame.Event!).ToList();
+        var unowned = seen.Where(f => f.Frame.Event!.UniqueId is null && !SessionView.IsHeartbeatTask(f.Frame.Event!)).Select(f => f.Frame.Event!).ToList();
+        var conditions = new List<Func<bool>>();
+        if (channel.Count > 0)
         {
-            return;
+            var last = channel[^1];
+            var role = captured.Roles[last.UniqueId!];
+            var needed = channel.Count(e => captured.Roles[e.UniqueId!] == role && e.Type == last.Type);
+            conditions.Add(() => FiredCount(role, last.Type) >= needed);
         }
-        var last = seen[^1].Frame.Event!;
-        var role = captured.Roles[last.UniqueId!];
-        var needed = seen.Count(f => captured.Roles[f.Frame.Event!.UniqueId!] == role && f.Frame.Event!.Type == last.Type);
-        bool Reached() => FiredCount(role, last.Type) >= needed;
+        if (unowned.Count > 0)
+        {
+            var last = unowned[^1];
+            var needed = unowned.Count(e => e.Type == last.Type);
+            conditions.Add(() => FiredCount(null, last.Type) >= needed);
+        }
+        bool Reached() => conditions.TrueForAll(c => c());
         while (!Reached() && _lag < MaxLag)
         {
             // The switch may finish some work on the thread pool (an api originate): give it a moment first.
