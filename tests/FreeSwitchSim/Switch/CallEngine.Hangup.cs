@@ -26,7 +26,6 @@ internal sealed partial class CallEngine
         }
         c.HangingUp = true;
         c.HangupCause = cause;
-        c.HangupUs = NowUs();
         c.AnswerState = "hangup";
         c.StateNumber = Channel.NumberOf("CS_HANGUP");
         if (remote)
@@ -68,6 +67,9 @@ internal sealed partial class CallEngine
             }
         }
         SetRunning(c, "CS_HANGUP");
+        // switch_core_session_hangup_state stamps the caller profile's hangup time after the CS_HANGUP state
+        // event and before the HANGUP call state (captures: Caller-Channel-Hangup-Time is 0 until then).
+        c.HangupUs = NowUs();
         SetCallState(c, "HANGUP");
         c.StateNumber = Channel.NumberOf("CS_REPORTING");
         Presence(c, "CS_HANGUP", "hangup");
