@@ -62,7 +62,7 @@ public sealed class FidelityCompareTests
     [Fact]
     public void Listed_gap_that_does_not_occur_fails()
     {
-        var ex = Assert.ThrowsAny<Exception>(() => FidelityCompare.Same(Timeline, Mutated(f => f), [KnownGaps.HangupTimeEarly]));
+        var ex = Assert.ThrowsAny<Exception>(() => FidelityCompare.Same(Timeline, Mutated(f => f), [KnownGaps.OtherLegProgressTimeZero]));
         Assert.Contains("no longer seen", ex.Message, StringComparison.Ordinal);
     }
 

@@ -7,11 +7,6 @@ namespace FreeSwitchSim.Tests.Fidelity;
 /// </summary>
 internal static class KnownGaps
 {
-    /// <summary>The sim stamps Caller-Channel-Hangup-Time when the hangup starts; FreeSWITCH's caller profile
-    /// still says 0 on CHANNEL_HANGUP, the CS_HANGUP state and the unpark / execute-complete that follow (the
-    /// time is filled later, as CHANNEL_HANGUP_COMPLETE shows it).</summary>
-    public const string HangupTimeEarly = "* Caller-Channel-Hangup-Time: format captured int simulated usec";
-
     /// <summary>On a bridged leg FreeSWITCH's Other-Leg-* copy of the other caller profile keeps 0 for its
     /// bridged and hangup times; the sim fills them from the other leg (FIDELITY.md, "Other-Leg-* time headers").</summary>
     public const string OtherLegBridgedTimeFilled = "* Other-Leg-Channel-Bridged-Time: format captured int simulated usec";
