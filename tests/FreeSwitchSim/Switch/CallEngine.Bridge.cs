@@ -44,8 +44,8 @@ internal sealed partial class CallEngine
         var cause = outcome.FailureCause ?? "NORMAL_TEMPORARY_FAILURE";
         if (outcome.Leg is { } b)
         {
-            a.OtherLeg = b;
-            a.OtherType = "originatee";
+            // No Other-Leg block on the caller: FreeSWITCH sets the originatee profile only for a leg that was
+            // bridged (captures fallback-busy, fallback-noanswer, caller-cancel: none after the failure).
             a.Vars.Set("last_bridge_hangup_cause", cause);
             if (b.Vars.Get("proto_specific_hangup_cause") is { } proto)
             {
