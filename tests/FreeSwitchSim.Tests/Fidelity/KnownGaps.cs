@@ -21,11 +21,8 @@ internal static class KnownGaps
 
     public const string OtherLegProgressMediaTimeZero = "* Other-Leg-Channel-Progress-Media-Time: format captured usec simulated int";
 
-    /// <summary>After a bridge whose B leg failed (busy, no answer, caller cancel) FreeSWITCH's events of the
-    /// caller carry no Other-Leg-* block any more; the sim keeps the failed B leg's.</summary>
-    public const string OtherLegKeptAfterFailedBridge = "* header Other-*: extra";
-
-    /// <summary>Same cause (busy): the sim keeps Caller-Callee-ID-* that FreeSWITCH does not have on the caller.</summary>
+    /// <summary>After a bridge to a busy carrier the sim keeps Caller-Callee-ID-* on the caller's events;
+    /// FreeSWITCH's caller profile has none.</summary>
     public const string CalleeIdKeptAfterBusy = "* header Caller-Callee-ID-*: extra";
 
     /// <summary>The CALL_UPDATE of a bridge to the carrier: FreeSWITCH's Sent-Callee-ID-Number is the number with

@@ -26,7 +26,7 @@ public sealed class SipScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task Fallback_busy_replay_matches_capture() =>
         await ReplayAsync(output, "fallback-busy", t => [SipCaller(t, "171e844b-7260-4351-a2ee-7fc407572567", "alice", "Alice", "room-f3")],
-            [OtherLegKeptAfterFailedBridge, CalleeIdKeptAfterBusy]);
+            [CalleeIdKeptAfterBusy]);
 
     [Fact]
     public async Task Fallback_early_media_replay_matches_capture() =>
@@ -37,7 +37,7 @@ public sealed class SipScenarioTests(ITestOutputHelper output)
     [Fact]
     public async Task Fallback_noanswer_replay_matches_capture() =>
         await ReplayAsync(output, "fallback-noanswer", t => [SipCaller(t, "d401a953-0f7a-40c2-a890-b413dcf0ca39", "alice", "Alice", "room-f4")],
-            [OtherLegKeptAfterFailedBridge, OtherLegProgressTimeZero]);
+            [OtherLegProgressTimeZero]);
 
     [Fact]
     public async Task Caller_cancel_replay_matches_capture()
@@ -48,7 +48,7 @@ public sealed class SipScenarioTests(ITestOutputHelper output)
             SipCaller(t, a, "alice", "Alice", "room-f9"),
             // The caller hangs up (a SIP CANCEL/BYE, not an ESL command) while the carrier still rings.
             At(t, Named("CHANNEL_HANGUP", a), r => r.Switch.Hangup(a)),
-        ], [OtherLegKeptAfterFailedBridge, OtherLegProgressTimeZero]);
+        ], [OtherLegProgressTimeZero]);
     }
 
     [Fact]
