@@ -44,8 +44,8 @@ internal sealed partial class CallEngine
         var cause = outcome.FailureCause ?? "NORMAL_TEMPORARY_FAILURE";
         if (outcome.Leg is { } b)
         {
-            // No Other-Leg block on the caller: FreeSWITCH sets the originatee profile only for a leg that was
-            // bridged (captures fallback-busy, fallback-noanswer, caller-cancel: none after the failure).
+            // No Other-Leg block on the caller after a failed bridge: in the captures fallback-busy,
+            // fallback-noanswer and caller-cancel none of the caller's later events carries one.
             a.Vars.Set("last_bridge_hangup_cause", cause);
             if (b.Vars.Get("proto_specific_hangup_cause") is { } proto)
             {
