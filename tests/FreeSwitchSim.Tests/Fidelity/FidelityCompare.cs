@@ -131,8 +131,7 @@ internal static partial class FidelityCompare
                 diffs.Add($"{type} {name}: format captured {c} simulated {s}");
             }
             // JSON events are not percent-encoded: only compare the encoding of plain events on both sides.
-            if (captured.PercentEncoded.Count > 0 && simulated.PercentEncoded.Count > 0
-                && captured.PercentEncoded.Contains(name) != simulated.PercentEncoded.Contains(name))
+            if (captured.Plain && simulated.Plain && captured.PercentEncoded.Contains(name) != simulated.PercentEncoded.Contains(name))
             {
                 diffs.Add($"{type} {name}: percent-encoded captured {captured.PercentEncoded.Contains(name)} simulated {simulated.PercentEncoded.Contains(name)}");
             }

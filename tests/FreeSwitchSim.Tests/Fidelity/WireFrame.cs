@@ -4,8 +4,9 @@ using CallControl.Esl.Protocol;
 namespace FreeSwitchSim.Tests.Fidelity;
 
 /// <summary>One decoded event: name, subclass, Unique-ID and every header line in order (values decoded), plus
-/// whether the raw (plain) value was percent-encoded, so the encoding's shape can be compared too.</summary>
-internal sealed record WireEvent(string Name, string? Subclass, string? UniqueId, IReadOnlyList<KeyValuePair<string, string>> Headers, IReadOnlySet<string> PercentEncoded)
+/// for a text/event-plain event (<paramref name="Plain"/>) the headers whose raw value was percent-encoded, so the
+/// encoding's shape can be compared too.</summary>
+internal sealed record WireEvent(string Name, string? Subclass, string? UniqueId, IReadOnlyList<KeyValuePair<string, string>> Headers, IReadOnlySet<string> PercentEncoded, bool Plain = false)
 {
     public string? Get(string name) => Headers.FirstOrDefault(h => h.Key == name).Value;
 
@@ -44,7 +45,7 @@ internal sealed record WireFrame(EslFrameKind Kind, string? ReplyText, string Bo
                     }
                 }
             }
-            var ev = new WireEvent(e.EventName ?? "", e.Subclass, e.UniqueId, e.Headers.ToList(), encoded);
+            var ev = new WireEvent(e.EventName ?? "", e.Subclass, e.UniqueId, e.Headers.ToList(), encoded, kind == EslFrameKind.EventPlain);
             return new WireFrame(kind, null, e.Body ?? "", ev, offset);
         }
         using (frame)

@@ -79,7 +79,13 @@ internal sealed partial class WireReplay : IAsyncDisposable
     }
 
     /// <summary>The sim's UUID of channel <paramref name="role"/> (order of first appearance), once it exists.</summary>
-    public string SimUuid(int role) => _simRoles.First(r => r.Value == role).Key;
+    public string SimUuid(int role)
+    {
+        lock (_fired)
+        {
+            return _simRoles.First(r => r.Value == role).Key;
+        }
+    }
 
     /// <summary>Replays <paramref name="timeline"/>'s writes and <paramref name="actions"/> in timeline order, then
     /// half-closes the socket as the capture's client did (FreeSWITCH answered with its goodbye notice).</summary>
