@@ -27,9 +27,12 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 cdr_user="${FreeSwitch__CallbackUser:-fs}"
 cdr_secret="${FreeSwitch__CallbackSecret:-dev-only-callback-secret}"
 
-# Like FreeSWITCH's mod_json_cdr, the simulator posts every leg's CDR to the service (and spools while it is down).
+# Like FreeSWITCH's mod_json_cdr, the simulator posts every leg's CDR to the service (and spools while it is down);
+# like mod_xml_curl, it checks verto logins against the service's directory.
 dotnet "$sim_dll" --esl-port "$esl_port" --password "$esl_password" --control-port "$control_port" \
-  --json-cdr-url "http://127.0.0.1:$http_port/fs/cdr" --json-cdr-user "$cdr_user" --json-cdr-password "$cdr_secret" &
+  --json-cdr-url "http://127.0.0.1:$http_port/fs/cdr" --json-cdr-user "$cdr_user" --json-cdr-password "$cdr_secret" \
+  --directory-url "http://127.0.0.1:$http_port/fs/directory" --directory-user "$cdr_user" --directory-password "$cdr_secret" \
+  --recordings-dir "$repo/.local/recordings" &
 pids+=($!)
 
 export ConnectionStrings__CallControl="$db"
