@@ -8,7 +8,7 @@ namespace FreeSwitchSim.Tests.Fidelity;
 internal static class KnownGaps
 {
     /// <summary>On a bridged leg FreeSWITCH's Other-Leg-* copy of the other caller profile keeps 0 for its
-    /// bridged and hangup times; the sim fills them from the other leg (FIDELITY.md, "Other-Leg-* time headers").</summary>
+    /// bridged, hangup (and, with early media, answered) times; the sim fills them from the other leg's live times.</summary>
     public const string OtherLegBridgedTimeFilled = "* Other-Leg-Channel-Bridged-Time: format captured int simulated usec";
 
     public const string OtherLegHangupTimeFilled = "* Other-Leg-Channel-Hangup-Time: format captured int simulated usec";
@@ -21,8 +21,10 @@ internal static class KnownGaps
 
     public const string OtherLegProgressMediaTimeZero = "* Other-Leg-Channel-Progress-Media-Time: format captured usec simulated int";
 
-    /// <summary>After a bridge to a busy carrier the sim keeps Caller-Callee-ID-* on the caller's events;
-    /// FreeSWITCH's caller profile has none.</summary>
+    /// <summary>After a bridge to a busy carrier (486, no 180 before it) the sim has Caller-Callee-ID-* on the
+    /// caller's events; FreeSWITCH's caller profile has none. With a ringing carrier (fallback-noanswer,
+    /// caller-cancel) both have them: FreeSWITCH seems to learn the callee id from the far end's progress, the sim
+    /// sets it when the B leg is created.</summary>
     public const string CalleeIdKeptAfterBusy = "* header Caller-Callee-ID-*: extra";
 
     /// <summary>The CALL_UPDATE of a bridge to the carrier: FreeSWITCH's Sent-Callee-ID-Number is the number with
