@@ -44,4 +44,26 @@ public sealed class StrayLegScenarioTests(RoomWorld world)
         using var endOther = await world.ClientFor(other).DeleteAsync($"/api/rooms/{othersRoom.RoomId}");
         Assert.True(end.IsSuccessStatusCode && endOther.IsSuccessStatusCode);
     }
+
+    [Fact]
+    public async Task Second_leg_with_an_already_used_room_login_is_rejected()
+    {
+        var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        var alice = world.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        var first = await world.EnterRoomAsync(room);
+        await ServiceHostWait.UntilAsync(() => world.Events.Any(e => e.UniqueId == first && e.Name == "CHANNEL_PARK"), "the caller leg to park", RoomSteps.Wait);
+
+        // The same one-time login places a second leg into the room: it is hung up, the first call goes on.
+        var replay = await world.EnterRoomAsync(room);
+        await ServiceHostWait.UntilAsync(() => world.Sim.Switch.Channel(replay) is null, "the replayed leg to be hung up", RoomSteps.Wait);
+        var hangup = world.Events.Last(e => e.UniqueId == replay && e.Name == "CHANNEL_HANGUP_COMPLETE");
+        Assert.Equal("CALL_REJECTED", hangup.Get("Hangup-Cause"));
+        Assert.NotNull(world.Sim.Switch.Channel(first));
+        Assert.Equal("ringing", (await alice.RoomAsync(room.RoomId)).Call!.Status);
+
+        using var end = await alice.DeleteAsync($"/api/rooms/{room.RoomId}");
+        Assert.True(end.IsSuccessStatusCode);
+    }
 }

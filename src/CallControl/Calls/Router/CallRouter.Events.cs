@@ -75,7 +75,10 @@ public sealed partial class CallRouter
             : found.UserId == session.CallerUserId ? LegRole.Caller
             : found.UserId == session.CalleeUserId ? LegRole.Callee
             : null;
-        if (!string.Equals(node, session.Node, StringComparison.OrdinalIgnoreCase) || role is null)
+        // A room login places one leg: the first park consumes it (the directory still lets the same browser log in
+        // again after a WebSocket drop, but a second leg with that login is someone replaying the password).
+        var firstUse = role is not null && await _logins.MarkUsedAsync(login!, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(node, session.Node, StringComparison.OrdinalIgnoreCase) || role is null || !firstUse)
         {
             // Not a login this room issued (or on another node): it must not join someone else's call.
             RouterLog.StrangerLeg(_logger, session.CallId, leg, login ?? "(none)");
