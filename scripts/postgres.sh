@@ -49,6 +49,9 @@ start() {
   fi
   if as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     :
+  elif "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+    # Another local cluster (e.g. a second checkout's) already serves this port: use it rather than fail.
+    echo "postgres: 127.0.0.1:$port is already served by another cluster; using it" >&2
   else
     as_pg "$pgbin/pg_ctl" -D "$data" -l "$data/../postgres.log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=200" start >/dev/null
