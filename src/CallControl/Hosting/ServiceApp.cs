@@ -1,3 +1,4 @@
+using CallControl.Admin;
 using CallControl.Cdr;
 using CallControl.Data;
 using CallControl.Health;
@@ -31,6 +32,7 @@ public static class ServiceApp
         app.MapHealth();
         app.MapCdr();
         app.MapRoomsAndSignaling();
+        app.MapAdminApi();
         return app;
     }
 
