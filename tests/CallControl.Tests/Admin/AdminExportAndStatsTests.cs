@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using CallControl.Tests.Support;
+using Xunit.Abstractions;
 
 namespace CallControl.Tests.Admin;
 
 [Collection(DatabaseGroup.Name)]
-public sealed class AdminExportAndStatsTests(DatabaseFixture db) : IAsyncLifetime
+public sealed class AdminExportAndStatsTests(DatabaseFixture db, ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly AdminData _data = new(db);
     private TestWebHost _host = null!;
@@ -56,6 +57,41 @@ public sealed class AdminExportAndStatsTests(DatabaseFixture db) : IAsyncLifetim
         var rows = ParseCsv(await response.Content.ReadAsStringAsync());
 
         Assert.Equal([busy.ToString()], rows.Skip(1).Select(r => r[0]));
+    }
+
+    [Fact]
+    public async Task Csv_export_of_many_rows_streams_every_row_once()
+    {
+        const int Count = 30_000;
+        var caller = AdminData.Unique("bulk");
+        var room = await _data.RoomAsync();
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO calls (id, room_id, caller, callee, media, status, created_at, duration)
+                SELECT gen_random_uuid(), @room, @caller, 'callee ' || n, 'audio', 'completed',
+                       timestamptz '2026-07-01 00:00:00Z' + n * interval '1 second', n % 300
+                FROM generate_series(1, @count) AS n
+                """, new { room, caller, count = Count });
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await _host.Http.SendAsync(
+            AdminData.Get($"/api/admin/calls.csv?caller={caller}"), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        var lines = 0;
+        string? last = null;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines++;
+            last = line;
+        }
+
+        clock.Stop();
+        output.WriteLine($"CSV export: {Count} rows in {clock.Elapsed.TotalMilliseconds:F0} ms ({Count / clock.Elapsed.TotalSeconds:F0} rows/s)");
+        Assert.Equal(Count + 1, lines);
+        // Newest first: the last line is the first call generated.
+        Assert.Contains(",callee 1,", last, StringComparison.Ordinal);
     }
 
     [Fact]
