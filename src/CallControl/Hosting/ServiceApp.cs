@@ -1,4 +1,5 @@
 using CallControl.Admin;
+using CallControl.Calls.Dtmf;
 using CallControl.Cdr;
 using CallControl.Data;
 using CallControl.Health;
@@ -22,6 +23,7 @@ public static class ServiceApp
         builder.Services.AddFreeSwitchNodes(builder.Configuration);
         builder.Services.AddCdr(builder.Configuration);
         builder.Services.AddRooms(builder.Configuration);
+        builder.Services.AddDtmf();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class ServiceApp
         app.MapCdr();
         app.MapRoomsAndSignaling();
         app.MapAdminApi();
+        app.MapDtmf();
         return app;
     }
 
