@@ -1,5 +1,7 @@
 using System.Net;
+using CallControl.Calls.Dtmf;
 using CallControl.Tests.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CallControl.Tests.Dtmf;
 
@@ -76,6 +78,7 @@ public sealed class DtmfSendTests(RoomWorld world)
         Assert.Equal(field, await response.ProblemFieldAsync());
         Assert.Empty(world.Digits(call.CalleeLeg));
         Assert.Empty(world.Digits(call.CallerLeg));
+        Assert.Empty(await world.Services.GetRequiredService<DtmfStore>().ListForCallAsync(call.Room.CallId));
         world.Sim.Switch.Hangup(call.CallerLeg);
     }
 
