@@ -170,6 +170,9 @@ public sealed class AdminCallsApiTests(DatabaseFixture db) : IAsyncLifetime
             await connection.ExecuteAsync(
                 "INSERT INTO call_legs (leg_uuid, call_id, role, hangup_cause, source) VALUES (@leg, @call, 'callee', 'USER_BUSY', 'both')",
                 new { leg, call = call.Id });
+            await connection.ExecuteAsync(
+                "INSERT INTO call_dtmf (call_id, leg_uuid, role, digit, duration_ms, source, at) VALUES (@call, @leg, 'callee', '•', 250, 'pressed', now())",
+                new { leg, call = call.Id });
         }
 
         using var response = await _host.Http.SendAsync(AdminData.Get($"/api/admin/calls/{call.Id}"));
@@ -180,7 +183,8 @@ public sealed class AdminCallsApiTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal("busy", detail.Call.Status);
         Assert.Equal([leg], detail.Legs.Select(l => l.LegUuid));
         Assert.Equal(["ringing", "busy"], detail.History.Select(h => h.ToStatus));
-        Assert.Empty(detail.Dtmf);
+        var dtmf = Assert.Single(detail.Dtmf);
+        Assert.Equal((leg, "callee", "•", 250, "pressed"), (dtmf.LegUuid, dtmf.Role, dtmf.Digit, dtmf.DurationMs, dtmf.Source));
     }
 
     [Fact]
@@ -191,7 +195,9 @@ public sealed class AdminCallsApiTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private sealed record DetailDto(CallDto Call, List<LegDto> Legs, List<StateDto> History, List<string> Dtmf);
+    private sealed record DetailDto(CallDto Call, List<LegDto> Legs, List<StateDto> History, List<DtmfDto> Dtmf);
+
+    private sealed record DtmfDto(Guid LegUuid, string Role, string Digit, int DurationMs, string Source);
 
     private sealed record StateDto(string? FromStatus, string ToStatus);
 }

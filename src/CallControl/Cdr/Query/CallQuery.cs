@@ -41,6 +41,13 @@ public sealed partial class CallQuery(NpgsqlDataSource dataSource)
         ORDER BY id
         """;
 
+    private const string DtmfSql = """
+        SELECT leg_uuid, role, digit, duration_ms, source, at
+        FROM call_dtmf
+        WHERE call_id = @id
+        ORDER BY at, id
+        """;
+
     /// <summary>A page of calls after <paramref name="after"/>, with their legs if asked.</summary>
     public async Task<CallPage> PageAsync(CallFilter filter, CallCursor? after, int limit, bool includeLegs, CancellationToken cancellationToken)
     {
@@ -70,7 +77,7 @@ public sealed partial class CallQuery(NpgsqlDataSource dataSource)
         return new CallPage(rows, next);
     }
 
-    /// <summary>The call, its legs and its state history; null for an unknown id.</summary>
+    /// <summary>The call, its legs, its state history and its DTMF log; null for an unknown id.</summary>
     public async Task<CallDetail?> DetailAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -85,7 +92,9 @@ public sealed partial class CallQuery(NpgsqlDataSource dataSource)
             .ConfigureAwait(false);
         var history = await connection.QueryAsync<StateRow>(new CommandDefinition(HistorySql, new { id }, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
-        return new CallDetail(call, [.. legs], [.. history], [], call.RecordingId);
+        var dtmf = await connection.QueryAsync<DtmfRow>(new CommandDefinition(DtmfSql, new { id }, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        return new CallDetail(call, [.. legs], [.. history], [.. dtmf], call.RecordingId);
     }
 
     /// <summary>The SELECT for <paramref name="filter"/>: fixed clauses, named parameters, keyset order.</summary>

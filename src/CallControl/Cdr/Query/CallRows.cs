@@ -64,11 +64,20 @@ public sealed record StateRow
 /// <summary>A page of calls; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record CallPage(IReadOnlyList<CallRow> Items, string? NextCursor);
 
-/// <summary>
-/// A call's detail. The schema has no DTMF table, so <see cref="Dtmf"/> is always empty (a placeholder);
-/// the recording is the call's <c>recording_id</c>.
-/// </summary>
-public sealed record CallDetail(CallRow Call, IReadOnlyList<LegRow> Legs, IReadOnlyList<StateRow> History, IReadOnlyList<string> Dtmf, string? RecordingId);
+/// <summary>A call's detail: its legs, its state history, its DTMF log (<c>call_dtmf</c>, digits masked as stored)
+/// and its recording (the call's <c>recording_id</c>).</summary>
+public sealed record CallDetail(CallRow Call, IReadOnlyList<LegRow> Legs, IReadOnlyList<StateRow> History, IReadOnlyList<DtmfRow> Dtmf, string? RecordingId);
+
+/// <summary>One DTMF digit on a call's leg: pressed by a party or sent by the service.</summary>
+public sealed record DtmfRow
+{
+    public Guid LegUuid { get; init; }
+    public string Role { get; init; } = "";
+    public string Digit { get; init; } = "";
+    public int DurationMs { get; init; }
+    public string Source { get; init; } = "";
+    public DateTime At { get; init; }
+}
 
 /// <summary>
 /// One stats bucket. ASR = answered / calls. ACD = average billsec of answered calls. PDD = average seconds from
