@@ -6,7 +6,7 @@ namespace CallControl.Bench.CdrQuery;
 /// <summary>
 /// The plans of the exact statements CallQuery sends, with their parameters: PostgreSQL's auto_explain module,
 /// loaded per session, logs each statement's plan (EXPLAIN without ANALYZE, text format) as a NOTICE, which Npgsql
-/// hands to the connection's Notice event. CallQuery's SQL builder is internal to the service, so this sees the
+/// logs (<see cref="NoticeLoggerFactory"/>). CallQuery's SQL builder is internal to the service, so this sees the
 /// same text the service would run without copying it.
 /// </summary>
 internal sealed class PlanLog
@@ -26,13 +26,7 @@ internal static class Explainer
             Options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_level=notice "
                 + "-c auto_explain.log_analyze=off -c auto_explain.log_format=text -c client_min_messages=notice",
         }.ConnectionString);
-        builder.UsePhysicalConnectionInitializer(
-            connection => connection.Notice += (_, e) => Collect(log, e.Notice.MessageText),
-            connection =>
-            {
-                connection.Notice += (_, e) => Collect(log, e.Notice.MessageText);
-                return Task.CompletedTask;
-            });
+        builder.UseLoggerFactory(new NoticeLoggerFactory(text => Collect(log, text)));
         return (builder.Build(), log);
     }
 
@@ -50,7 +44,7 @@ internal static class Explainer
     {
         var all = log.Plans.ToArray();
         var seq = all.Where(p => p.Plan.Contains("Seq Scan", StringComparison.Ordinal)).ToArray();
-        Console.WriteLine($"plans: {all.Length} statements explained ({string.Join(", ", all.Select(p => p.Label).Distinct())}); {seq.Length} use a Seq Scan");
+        Console.WriteLine($"plans: {all.Length} statements explained ({string.Join(" | ", all.Select(p => p.Label).Distinct())}); {seq.Length} use a Seq Scan");
         foreach (var (label, plan) in seq.DistinctBy(p => p.Label))
         {
             Console.WriteLine($"--- Seq Scan in '{label}':");

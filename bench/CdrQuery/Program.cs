@@ -27,6 +27,8 @@ for (var i = 1; i < args.Length; i++)
     }
 }
 
+// The service maps snake_case columns onto its rows this way at start; CallQuery relies on it.
+DataServiceCollectionExtensions.UseSnakeCaseMapping();
 var server = new NpgsqlConnectionStringBuilder(args[0]);
 var bench = new NpgsqlConnectionStringBuilder(args[0]) { Database = BenchDatabase.Name, CommandTimeout = 0 };
 await BenchDatabase.EnsureExistsAsync(server).ConfigureAwait(false);
