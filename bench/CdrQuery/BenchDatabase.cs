@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace CallControl.Bench.CdrQuery;
@@ -22,11 +23,23 @@ internal static class BenchDatabase
         }
     }
 
-    public static async Task<long> CallCountAsync(NpgsqlDataSource dataSource)
+    private const string FilledMarker = "cdr-query fill: ";
+
+    /// <summary>
+    /// How many calls a completed fill left, from the marker comment on the calls table that the fill writes last;
+    /// null after an interrupted fill (dropped indexes, legs half copied), so such a database is never reused.
+    /// </summary>
+    public static async Task<long?> FilledCallsAsync(NpgsqlDataSource dataSource)
     {
-        await using var count = dataSource.CreateCommand("SELECT count(*) FROM calls");
-        return (long)(await count.ExecuteScalarAsync().ConfigureAwait(false))!;
+        await using var comment = dataSource.CreateCommand("SELECT obj_description('calls'::regclass, 'pg_class')");
+        return await comment.ExecuteScalarAsync().ConfigureAwait(false) is string text && text.StartsWith(FilledMarker, StringComparison.Ordinal)
+            && long.TryParse(text.AsSpan(FilledMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
+
+    /// <summary>COMMENT takes no parameters; the text is this constant and a formatted integer.</summary>
+    public static string MarkFilledSql(long? calls) => calls is { } n
+        ? string.Create(CultureInfo.InvariantCulture, $"COMMENT ON TABLE calls IS '{FilledMarker}{n}'")
+        : "COMMENT ON TABLE calls IS NULL";
 
     /// <summary>The midnight (UTC) after the newest stored call: the end of the year the fill generated.</summary>
     public static async Task<DateTime> StoredEndAsync(NpgsqlDataSource dataSource)

@@ -24,6 +24,7 @@ internal sealed partial class Generator(NpgsqlDataSource dataSource, long calls,
     {
         var total = Stopwatch.StartNew();
         Console.WriteLine(string.Create(Inv, $"filling {BenchDatabase.Name}: {calls:N0} calls from {start:yyyy-MM-dd} to {end:yyyy-MM-dd}, {Users:N0} users, {Rooms:N0} rooms"));
+        await ExecuteAsync(BenchDatabase.MarkFilledSql(null)).ConfigureAwait(false);
         await ExecuteAsync("TRUNCATE users, rooms, calls, call_legs, call_state_history CASCADE").ConfigureAwait(false);
         var indexes = await SecondaryIndexesAsync().ConfigureAwait(false);
         foreach (var (name, _) in indexes)
@@ -42,6 +43,7 @@ internal sealed partial class Generator(NpgsqlDataSource dataSource, long calls,
 
         Console.WriteLine(string.Create(Inv, $"  {indexes.Count} secondary indexes rebuilt in {build.Elapsed.TotalSeconds:F0} s"));
         await ExecuteAsync("ANALYZE users, rooms, calls, call_legs").ConfigureAwait(false);
+        await ExecuteAsync(BenchDatabase.MarkFilledSql(calls)).ConfigureAwait(false);
         Console.WriteLine(string.Create(Inv, $"  filled and analyzed in {total.Elapsed.TotalSeconds:F0} s ({calls / total.Elapsed.TotalSeconds:N0} calls/s overall)"));
     }
 

@@ -38,7 +38,7 @@ await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).Mi
 
 // The year ends at today's midnight (UTC), so "a day" and "a month" fall on whole buckets.
 var end = DateTime.UtcNow.Date;
-if (await BenchDatabase.CallCountAsync(dataSource).ConfigureAwait(false) == calls)
+if (await BenchDatabase.FilledCallsAsync(dataSource).ConfigureAwait(false) == calls)
 {
     // A fill from an earlier day is reused as it is: the windows follow the stored year, not today's date.
     end = await BenchDatabase.StoredEndAsync(dataSource).ConfigureAwait(false);
