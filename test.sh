@@ -9,6 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 scripts/postgres.sh start
 export CALLCONTROL_TEST_DB="${CALLCONTROL_TEST_DB:-$(scripts/postgres.sh url)}"
 scripts/node-deps.sh
+scripts/system-deps.sh
 
 dotnet build CallControl.sln -c Release -nologo -v q -clp:ErrorsOnly
 
