@@ -20,6 +20,7 @@ public static class ServiceApp
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddCallControlData(builder.Configuration);
         builder.Services.AddHostedService<MigrateOnStart>();
+        builder.Services.AddJobs(builder.Configuration); // right after the migrations: see AddJobs
         builder.Services.AddFreeSwitchNodes(builder.Configuration);
         builder.Services.AddCdr(builder.Configuration);
         builder.Services.AddRooms(builder.Configuration);
@@ -36,6 +37,7 @@ public static class ServiceApp
         app.MapRoomsAndSignaling();
         app.MapAdminApi();
         app.MapDtmf();
+        app.MapJobsDashboard();
         return app;
     }
 

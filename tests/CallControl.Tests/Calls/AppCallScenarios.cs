@@ -24,7 +24,7 @@ internal static class AppCallScenarios
                 S(new LegAnswered(T(6.2), A)),
                 S(new BridgeReplied(T(6.3), true, "+OK " + B),
                     Rec(Ringing, Answered, CallReasons.Bridged, 6.3), NoTimer(), AnsweredAt(AnsweredVia.App, 6.3),
-                    Tell(Caller, PartyNotice.Answered, Answered), Tell(Callee, PartyNotice.Answered, Answered), Recording()),
+                    Tell(Caller, PartyNotice.Answered, Answered), Tell(Callee, PartyNotice.Answered, Answered), RecordFromBridge()),
                 S(HungUp(20, B, NormalClearing, disposition: "recv_bye"),
                     Rec(Answered, Completed, CallReasons.CalleeHungUp, 20), Kill(A, NormalClearing),
                     Final(Completed, 20, NormalClearing, CallParty.Callee, disposition: "recv_bye", via: AnsweredVia.App),

@@ -66,7 +66,7 @@ internal static class CallFixture
 
     public static SetAnswered AnsweredAt(AnsweredVia via, double s) => new(CallId, via, T(s));
 
-    public static StartRecording Recording() => new(CallId, A);
+    public static StartRecording RecordFromBridge() => new(CallId, A);
 
     public static SetFinalFields Final(
         CallStatus status, double s, string cause, CallParty by, int? sip = null, string? disposition = null,

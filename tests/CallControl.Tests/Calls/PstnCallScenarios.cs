@@ -123,7 +123,7 @@ internal static class PstnCallScenarios
                 S(new LegProgress(T(1.2), P)),
                 S(new LegAnswered(T(3.6), P),
                     Rec(FallbackDialing, Answered, CallReasons.PstnAnswered, 3.6), AnsweredAt(AnsweredVia.Pstn, 3.6),
-                    Tell(Caller, PartyNotice.Answered, Answered), Recording()),
+                    Tell(Caller, PartyNotice.Answered, Answered), RecordFromBridge()),
                 S(new LegAnswered(T(3.6), A)),
                 S(HungUp(18, P, NormalClearing, disposition: "recv_bye"),
                     Rec(Answered, Completed, CallReasons.CalleeHungUp, 18), Kill(A, NormalClearing),

@@ -73,6 +73,8 @@ public sealed class RoomWorld : IAsyncLifetime
             ["Dialing:MaxConcurrentPstnCalls"] = "1000",
             ["Dialing:MaxPstnCallsPerDay"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Jobs:Schema"] = JobsSchema.Unique(),
+            ["Jobs:PollInterval"] = "00:00:00.200",
         };
         _app = ServiceApp.Build([], builder =>
         {

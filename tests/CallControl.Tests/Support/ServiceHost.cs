@@ -56,6 +56,9 @@ public sealed class ServiceHost : IAsyncDisposable
             ["FreeSwitch:CallbackSecret"] = CallbackSecret,
             ["Auth:SigningKey"] = "service-host-test-signing-key-0123456789-abcdef",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Each in-process host gets its own Hangfire schema, so hosts running in parallel never run each other's jobs.
+            ["Jobs:Schema"] = JobsSchema.Unique(),
+            ["Jobs:PollInterval"] = "00:00:00.200",
         };
         var i = 0;
         foreach (var (name, port) in nodes ?? new Dictionary<string, int>())

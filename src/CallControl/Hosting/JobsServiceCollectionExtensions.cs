@@ -1,0 +1,67 @@
+using CallControl.Data;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Options;
+
+namespace CallControl.Hosting;
+
+/// <summary>
+/// Registers Hangfire on the service's PostgreSQL: the job storage (schema <c>Jobs:Schema</c>), its schema installer
+/// (runs after the migrations), the job client, and unless <c>Jobs:Enabled</c> is false a Hangfire server inside this
+/// process. The dashboard is mapped by <see cref="JobsDashboard.MapJobsDashboard"/>.
+/// </summary>
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the jobs. Register it right after the database migrator's hosted service: hosted services start in
+    /// registration order, so the Hangfire schema exists before anything (the node pool's event handlers) enqueues,
+    /// and the server starts only after both.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectionString = configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{DataServiceCollectionExtensions.ConnectionStringName} is not set");
+        var section = configuration.GetSection(JobsOptions.SectionName);
+        var jobs = section.Get<JobsOptions>() ?? new JobsOptions();
+        if (!jobs.IsValid(out var problem))
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        services.AddOptions<JobsOptions>().Bind(section);
+
+        // The storage is this container's own singleton, not Hangfire's process-wide JobStorage.Current: the client,
+        // the server and the dashboard take it from here, so two service hosts in one process (tests) never share it.
+        // It does not touch the database when built; JobStorageInstaller prepares the schema at start.
+        services.AddSingleton<JobStorage>(_ =>
+        {
+            var storageOptions = new PostgreSqlStorageOptions
+            {
+                SchemaName = jobs.Schema,
+                PrepareSchemaIfNecessary = false,
+                QueuePollInterval = jobs.PollInterval,
+                // Workers LISTEN for the NOTIFY an enqueue sends, so a job starts at once rather than at the next poll.
+                EnableLongPolling = true,
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        });
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddHostedService<JobStorageInstaller>();
+        if (jobs.Enabled)
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                server.WorkerCount = sp.GetRequiredService<IOptions<JobsOptions>>().Value.Workers;
+                server.ServerName = $"callcontrol:{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+
+        services.AddJobsDashboardAuth();
+        return services;
+    }
+}
