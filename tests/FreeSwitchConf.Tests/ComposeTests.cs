@@ -105,6 +105,16 @@ public sealed class ComposeTests
     }
 
     [Fact]
+    public void The_published_rtp_range_is_the_range_freeswitch_is_told_to_use()
+    {
+        // The same expressions (variable and default) on both sides of the mapping and in FreeSWITCH's environment.
+        var range = FreeSwitch["FS_RTP_START_PORT"] + "-" + FreeSwitch["FS_RTP_END_PORT"];
+
+        Assert.Contains(range + ":" + range + "/udp", Compose.List("freeswitch", "ports"));
+        Assert.All(ComposeFile.Variables(range), v => Assert.StartsWith("FS_RTP_", v.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_freeswitch_variable_is_one_vars_xml_reads_from_the_environment()
     {
         var envNames = XDocument.Load(ConfTree.PathOf("vars.xml")).Root!.Elements("X-PRE-PROCESS")

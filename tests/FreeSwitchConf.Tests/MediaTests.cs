@@ -54,6 +54,15 @@ public sealed class MediaTests
     }
 
     [Fact]
+    public void The_verto_domain_is_a_token_the_services_directory_accepts()
+    {
+        var domain = Profile("wss").Param("force-register-domain");
+
+        Assert.Matches("^[A-Za-z0-9._-]{1,128}$", domain);
+        Assert.Equal(domain, (string?)Document.Root!.Elements("section").Single(s => (string?)s.Attribute("name") == "directory").Element("domain")!.Attribute("name"));
+    }
+
+    [Fact]
     public void The_carrier_side_speaks_g711_and_the_codec_modules_for_opus_and_h264_are_loaded()
     {
         var settings = Document.Configuration("sofia.conf").Element("profiles")!.Element("profile")!.Element("settings")!;
