@@ -10,13 +10,13 @@ COPY src/ src/
 COPY db/migrations/ db/migrations/
 RUN dotnet publish src/CallControl/CallControl.csproj -c Release -o /app
 
+# No native packages: the recording jobs transcode WAV to Ogg/Opus in managed code.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# ffmpeg: the recording jobs transcode FreeSWITCH's WAV recordings to Ogg/Opus.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
+# The recordings and archive volumes start as copies of these folders (owner included) when compose first
+# creates them, so the unprivileged service can read, archive and delete what FreeSWITCH wrote.
+RUN mkdir -p /recordings /archive && chown "$APP_UID" /recordings /archive
 # The runtime image's unprivileged user.
 USER $APP_UID
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Xml.Linq;
 using CallControl.Auth;
+using CallControl.Recording;
 using CallControl.Rooms;
 using CallControl.Switch;
 using FreeSwitchConf.Tests.Support;
@@ -51,6 +52,7 @@ public sealed class ComposeTests
                 FreeSwitchOptions.Section => Resolves(typeof(FreeSwitchOptions), path.AsSpan(1)) || Resolves(typeof(FreeSwitchCallbackOptions), path.AsSpan(1)),
                 AuthOptions.SectionName => Resolves(typeof(AuthOptions), path.AsSpan(1)),
                 IceServersOptions.SectionName => Resolves(typeof(IceServersOptions), path.AsSpan(1)),
+                RecordingOptions.SectionName => Resolves(typeof(RecordingOptions), path.AsSpan(1)),
                 _ => false,
             };
             Assert.True(bound, $"{key} is not a setting the service reads");
@@ -102,6 +104,18 @@ public sealed class ComposeTests
         Assert.Contains("Host=" + Ip("postgres") + ";", Service["ConnectionStrings__CallControl"], StringComparison.Ordinal);
         var verto = new Uri(ComposeFile.Interpolate(Service["FreeSwitch__Nodes__0__VertoUrl"], Sample));
         Assert.Equal("wss", verto.Scheme);
+    }
+
+    [Fact]
+    public void The_service_reads_recordings_where_freeswitch_writes_them()
+    {
+        var folder = Service["Recording__Folder"];
+        string? VolumeAt(string service, string path) => Compose.List(service, "volumes")
+            .Select(v => v.Split(':')).SingleOrDefault(p => p[1] == path)?[0];
+
+        Assert.Equal(FreeSwitch["FS_RECORDINGS_DIR"], folder);
+        Assert.NotNull(VolumeAt("callcontrol", folder));
+        Assert.Equal(VolumeAt("freeswitch", folder), VolumeAt("callcontrol", folder));
     }
 
     [Fact]
