@@ -4,6 +4,7 @@
 #   params/<conf>.txt every parameter name a module's config parser compares against (strcmp/strcasecmp of
 #                     its `var`), for the config files freeswitch-conf/ writes
 #   apps.txt          the dialplan applications each module registers ("mod_dptools park")
+#   apis.txt          the API commands each module registers ("mod_commands uuid_bridge")
 #   core-vars.txt     the global variables FreeSWITCH's core defines itself (switch_core.c)
 #   SOURCE.txt        where it came from (repository, tag, commit)
 # Usage: derive.sh /path/to/freeswitch.git [tag]   (e.g. the mirror from `fetch github:signalwire/freeswitch`)
@@ -27,6 +28,10 @@ g show "$commit:src/switch_core.c" | grep -oE 'switch_core_set_variable\("[a-z_0
 # The dialplan applications each module registers (SWITCH_ADD_APP), "module app" a line.
 g grep -oE 'SWITCH_ADD_APP\([a-z_]+, *"[^"]+"' "$commit" -- 'src/mod/*.c' 2>/dev/null |
   sed -E 's#^[^:]+:src/mod/[^/]+/(mod_[A-Za-z0-9_]+)/[^:]*:.*"([^"]+)"$#\1 \2#' | sort -u > "$here/apps.txt"
+
+# The API commands each module registers (SWITCH_ADD_API), "module command" a line.
+g grep -oE 'SWITCH_ADD_API\([a-z_]+, *"[^"]+"' "$commit" -- 'src/mod/*.c' 2>/dev/null |
+  sed -E 's#^[^:]+:src/mod/[^/]+/(mod_[A-Za-z0-9_]+)/[^:]*:.*"([^"]+)"$#\1 \2#' | sort -u > "$here/apis.txt"
 
 # params <conf name> <source file>...: the names compared with the parser's `var`.
 params() {

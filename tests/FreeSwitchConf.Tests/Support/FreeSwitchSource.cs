@@ -22,10 +22,17 @@ public static class FreeSwitchSource
     public static IReadOnlySet<string> Parameters(string configuration) =>
         Lines(Path.Combine("params", configuration + ".txt")).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The module registering dialplan application <paramref name="app"/>, or null.</summary>
+    /// <summary>The modules registering dialplan application <paramref name="app"/>.</summary>
     public static IReadOnlyList<string> ModulesWithApp(string app) => Lines("apps.txt")
         .Select(l => l.Split(' '))
         .Where(p => p[1] == app)
+        .Select(p => p[0])
+        .ToArray();
+
+    /// <summary>The modules registering API command <paramref name="command"/> (e.g. <c>uuid_bridge</c>).</summary>
+    public static IReadOnlyList<string> ModulesWithApi(string command) => Lines("apis.txt")
+        .Select(l => l.Split(' '))
+        .Where(p => p[1] == command)
         .Select(p => p[0])
         .ToArray();
 
