@@ -12,8 +12,9 @@ namespace CallControl.Recording.Jobs;
 /// <summary>
 /// Archives one finished recording: reads its WAV from the recordings folder, checks it, transcodes it to
 /// Ogg/Opus, stores it under a key derived from its ids, reads the stored copy back (size, SHA-256), records it in
-/// one guarded UPDATE, and only then deletes the WAV and tells the status sink. Idempotent: an archived recording
-/// is left alone, and a run after a crash anywhere in the middle stores the same bytes under the same key again.
+/// one guarded UPDATE, and only then tells the status sink and deletes the WAV. Idempotent: an archived recording
+/// is left alone, and a run after a crash anywhere in the middle stores the same bytes under the same key again (or,
+/// past the UPDATE, tells the sink again and deletes the WAV: the sink hears of an archive at least once).
 /// A file that is not a valid WAV fails at once (kept for inspection); other failures are retried by
 /// <see cref="ArchiveRetryFilter"/> and mark the recording failed after the last attempt.
 /// </summary>
@@ -118,8 +119,10 @@ public sealed class ArchiveRecordingJob(
                 return;
             }
             Log.Archived(logger, row.Id, location, stored.Size, result.DurationMs, attempt);
-            DeleteSource(row.Id, source);
+            // The sink before the delete: a WAV still beside an archived row means this run did not finish, and the
+            // re-run tells the sink again (at least once) before it deletes the WAV.
             await TellSinkAsync(row.Id, s => s.ArchivedAsync(row.Id, row.CallId, location, CancellationToken.None)).ConfigureAwait(false);
+            DeleteSource(row.Id, source);
         }
         finally
         {
@@ -138,10 +141,11 @@ public sealed class ArchiveRecordingJob(
         {
             return;
         }
-        if (File.Exists(source) && row.ArchiveLocation is not null
-            && await store.ReadBackAsync(row.ArchiveLocation, cancellationToken).ConfigureAwait(false) is { } stored
+        if (File.Exists(source) && row.ArchiveLocation is { } location
+            && await store.ReadBackAsync(location, cancellationToken).ConfigureAwait(false) is { } stored
             && stored.Sha256 == row.ArchiveSha256)
         {
+            await TellSinkAsync(row.Id, s => s.ArchivedAsync(row.Id, row.CallId, location, CancellationToken.None)).ConfigureAwait(false);
             DeleteSource(row.Id, source);
         }
     }

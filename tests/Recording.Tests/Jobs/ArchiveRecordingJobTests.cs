@@ -136,13 +136,34 @@ public sealed class ArchiveRecordingJobTests(DatabaseFixture db)
         var job = host.Get<ArchiveRecordingJob>();
         await job.RunAsync(rec.Id, CancellationToken.None);
         var archived = await db.StateAsync(rec.Id);
-        File.WriteAllBytes(wav, bytes); // as if the delete never happened
+        File.WriteAllBytes(wav, bytes); // as if the run had stopped before its last steps (tell the sink, delete)
 
         await job.RunAsync(rec.Id, CancellationToken.None);
 
         Assert.False(File.Exists(wav));
         Assert.Equal(archived, await db.StateAsync(rec.Id));
         Assert.Single(host.ArchivedFiles());
+        // At least once: the re-run cannot know whether the sink heard, so it tells it again.
+        var told = $"archived {rec.Id} {rec.CallId} {archived.ArchiveLocation}";
+        Assert.Equal([told, told], host.Sink.Events);
+    }
+
+    [Fact]
+    public async Task A_changed_archive_is_not_taken_for_finished_and_the_wav_is_kept()
+    {
+        using var host = new ArchiveHost(db);
+        var rec = await db.NewRecordingAsync();
+        var bytes = WavFiles.SpeechWav(8000, 1, 0.5);
+        var wav = host.WriteRecording(rec, bytes);
+        var job = host.Get<ArchiveRecordingJob>();
+        await job.RunAsync(rec.Id, CancellationToken.None);
+        File.WriteAllBytes(wav, bytes);
+        File.WriteAllBytes(Assert.Single(host.ArchivedFiles()), [1, 2, 3]); // the stored copy no longer matches the row
+
+        await job.RunAsync(rec.Id, CancellationToken.None);
+
+        Assert.True(File.Exists(wav));
+        Assert.Single(host.Sink.Events);
     }
 
     [Fact]
