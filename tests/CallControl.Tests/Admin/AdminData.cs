@@ -90,3 +90,8 @@ internal sealed record PageDto(List<CallDto> Items, string? NextCursor);
 internal sealed record CallDto(Guid Id, string Caller, string Status, DateTime CreatedAt, List<LegDto>? Legs);
 
 internal sealed record LegDto(Guid LegUuid, string? Role);
+
+internal sealed record StatsBucketDto(
+    DateTime BucketStart, long Calls, long Answered, long Completed, long Busy, long Refused, long Canceled, long NoAnswer,
+    long Failed, long Offline, long FallbackAttempts, long FallbackSuccesses, double? Asr, double? Acd, double? Pdd,
+    double? SetupP50, double? SetupP95);

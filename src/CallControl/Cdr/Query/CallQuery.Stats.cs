@@ -2,44 +2,57 @@ using Dapper;
 
 namespace CallControl.Cdr.Query;
 
-// Outcome analytics per hour or day, computed in SQL. Buckets are cut in UTC.
+// Outcome analytics per hour or day, cut in UTC. Whole hours come from the call_stats_hourly rollup that triggers on
+// calls keep exact (migration 0005); the partial hours at either end of the range are computed from calls by the
+// same definition (call_stats_compute), so any [from, to) is answered exactly while a month reads ~720 rows.
 public sealed partial class CallQuery
 {
-    // Fallback used: a carrier leg dialed for a reason; its success: the call was answered on that leg.
     private const string StatsSql = """
-        SELECT date_trunc(@bucket, created_at, 'UTC') AS bucket_start,
-               count(*) AS calls,
-               count(*) FILTER (WHERE answered_at IS NOT NULL) AS answered,
-               count(*) FILTER (WHERE status = 'completed') AS completed,
-               count(*) FILTER (WHERE status = 'busy') AS busy,
-               count(*) FILTER (WHERE status = 'refused') AS refused,
-               count(*) FILTER (WHERE status = 'canceled') AS canceled,
-               count(*) FILTER (WHERE status = 'no_answer') AS no_answer,
-               count(*) FILTER (WHERE status = 'failed') AS failed,
-               count(*) FILTER (WHERE status = 'offline') AS offline,
-               count(*) FILTER (WHERE pstn_dialed_at IS NOT NULL AND fallback_reason IS NOT NULL) AS fallback_attempts,
-               count(*) FILTER (WHERE pstn_dialed_at IS NOT NULL AND fallback_reason IS NOT NULL
-                                  AND answered_via = 'pstn') AS fallback_successes,
-               (count(*) FILTER (WHERE answered_at IS NOT NULL))::float8 / count(*) AS asr,
-               avg(billsec) FILTER (WHERE answered_at IS NOT NULL)::float8 AS acd,
-               avg(extract(epoch FROM ringing_at - created_at)) FILTER (WHERE ringing_at IS NOT NULL)::float8 AS pdd,
-               (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - created_at))
-                   FILTER (WHERE answered_at IS NOT NULL))::float8 AS setup_p50,
-               (percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - created_at))
-                   FILTER (WHERE answered_at IS NOT NULL))::float8 AS setup_p95
-        FROM calls
-        WHERE created_at >= @from
-          AND created_at < @to
-        GROUP BY 1
-        ORDER BY 1
+        SELECT *
+        FROM call_stats_hourly
+        WHERE bucket_start >= @wholeFrom
+          AND bucket_start < @wholeTo
+          AND calls <> 0
+        UNION ALL
+        SELECT *
+        FROM call_stats_compute(@headFrom, @headTo)
+        UNION ALL
+        SELECT *
+        FROM call_stats_compute(@tailFrom, @tailTo)
         """;
 
     /// <summary>Buckets (<c>hour</c> or <c>day</c>) over [<paramref name="from"/>, <paramref name="to"/>); only buckets with calls.</summary>
     public async Task<IReadOnlyList<StatsBucket>> StatsAsync(DateTime from, DateTime to, string bucket, CancellationToken cancellationToken)
     {
+        var byDay = bucket switch
+        {
+            "hour" => false,
+            "day" => true,
+            _ => throw new ArgumentOutOfRangeException(nameof(bucket), bucket, "hour or day"),
+        };
+        from = DateTime.SpecifyKind(from, DateTimeKind.Utc);
+        to = DateTime.SpecifyKind(to, DateTimeKind.Utc);
+        var wholeFrom = CeilingHour(from);
+        var wholeTo = FloorHour(to);
+        if (wholeFrom >= wholeTo)
+        {
+            // Inside one hour, or across one boundary: no whole hour; the head covers all and the tail nothing.
+            (wholeFrom, wholeTo) = (to, to);
+        }
+
+        var parameters = new
+        {
+            wholeFrom, wholeTo,
+            headFrom = from, headTo = wholeFrom,
+            tailFrom = wholeTo, tailTo = to,
+        };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<StatsBucket>(new CommandDefinition(
-            StatsSql, new { bucket, from, to }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows];
+        var hours = await connection.QueryAsync<StatsHour>(new CommandDefinition(
+            StatsSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return StatsTally.Buckets(hours, byDay);
     }
+
+    private static DateTime FloorHour(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
+
+    private static DateTime CeilingHour(DateTime t) => t.Ticks % TimeSpan.TicksPerHour == 0 ? t : FloorHour(t).AddHours(1);
 }

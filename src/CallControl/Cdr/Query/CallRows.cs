@@ -80,9 +80,12 @@ public sealed record DtmfRow
 }
 
 /// <summary>
-/// One stats bucket. ASR = answered / calls. ACD = average billsec of answered calls. PDD = average seconds from
-/// the call's creation (the originate) to <c>ringing_at</c>, over calls that rang. Setup time = seconds from
-/// creation to <c>answered_at</c>, over answered calls. Averages and percentiles are null when no call qualifies.
+/// One stats bucket (an hour or a day, cut in UTC). ASR = answered / calls. ACD = average billsec of answered calls.
+/// PDD = average seconds from the call's creation (the originate) to <c>ringing_at</c>, over calls that rang.
+/// Setup time = seconds from creation to <c>answered_at</c>, over answered calls; its p50/p95 are nearest-rank
+/// percentiles read from a histogram (<see cref="SetupHistogram"/>) and reported as the upper edge of the bin
+/// holding them, so exact to the bin width: 0.1 s below 10 s, 0.5 s below 60 s, 5 s below 600 s (600 means
+/// "600 s or more"). Counts, ASR, ACD and PDD are exact. Averages and percentiles are null when no call qualifies.
 /// </summary>
 public sealed record StatsBucket
 {

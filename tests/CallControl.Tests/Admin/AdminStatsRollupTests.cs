@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using CallControl.Data;
+using CallControl.Tests.Support;
+using Dapper;
+
+namespace CallControl.Tests.Admin;
+
+/// <summary>
+/// The stats read the hourly rollup that triggers on calls keep (migration 0005): it must stay exact while calls
+/// change state through the service's own writer, and equal the figures computed from calls after any mix of writes.
+/// Each test uses a year no other test writes into.
+/// </summary>
+[Collection(DatabaseGroup.Name)]
+public sealed class AdminStatsRollupTests(DatabaseFixture db) : IAsyncLifetime
+{
+    private readonly AdminData _data = new(db);
+    private TestWebHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await AdminData.StartHostAsync(db);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Stats_follow_calls_through_their_state_changes_and_ignore_rewrites_of_the_same_values()
+    {
+        var h9 = new DateTime(2002, 7, 8, 9, 0, 0, DateTimeKind.Utc);
+        var room = await _data.RoomAsync();
+        var caller = AdminData.Unique("rollup");
+        SeedCall Ringing(int minutes, double? rangAfter) => new()
+        {
+            RoomId = room, Caller = caller, Status = CallStatuses.Ringing, CreatedAt = h9.AddMinutes(minutes),
+            RingingAt = rangAfter is { } s ? h9.AddMinutes(minutes).AddSeconds(s) : null,
+        };
+        var a = await _data.InsertAsync(Ringing(0, 1.5));
+        var b = await _data.InsertAsync(Ringing(20, 0.5));
+        var c = await _data.InsertAsync(Ringing(40, null));
+        var d = await _data.InsertAsync(Ringing(50, 2));
+        await _data.InsertAsync(Ringing(65, null));
+        const string Hours = "from=2002-07-08T00:00:00Z&to=2002-07-09T00:00:00Z&bucket=hour";
+
+        var ringing = await StatsAsync(Hours);
+        Assert.Equal((4L, 0L, 0L), (ringing[0].Calls, ringing[0].Answered, ringing[0].Completed));
+
+        await Transition(a, 1, new CallChange { ToStatus = CallStatuses.Answered, At = h9, AnsweredVia = "app", AnsweredAt = h9.AddSeconds(6) });
+        await Transition(b, 1, new CallChange
+        {
+            ToStatus = CallStatuses.FallbackDialing, At = h9, FallbackReason = "busy", PstnDialedAt = h9.AddMinutes(20).AddSeconds(3),
+        });
+        await Transition(c, 1, new CallChange { ToStatus = CallStatuses.Canceled, At = h9 });
+        await Transition(d, 1, new CallChange { ToStatus = CallStatuses.Busy, At = h9 });
+        var midway = (await StatsAsync(Hours))[0];
+        Assert.Equal((4L, 1L, 0L, 1L, 1L, 1L, 0L), (midway.Calls, midway.Answered, midway.Completed, midway.Busy, midway.Canceled,
+            midway.FallbackAttempts, midway.FallbackSuccesses));
+        Assert.Null(midway.Acd); // answered, but no billsec yet
+
+        await Transition(a, 2, new CallChange { ToStatus = CallStatuses.Completed, At = h9, Billsec = 40, HangupCause = "NORMAL_CLEARING" });
+        await Transition(b, 2, new CallChange { ToStatus = CallStatuses.Answered, At = h9, AnsweredVia = "pstn", AnsweredAt = h9.AddMinutes(20).AddSeconds(20.2) });
+        await Transition(b, 3, new CallChange { ToStatus = CallStatuses.Completed, At = h9, Billsec = 100 });
+        // A CDR backstop writing what the call already holds, and an update of columns the stats do not read.
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                "UPDATE calls SET status = status, billsec = billsec, hangup_cause = 'NORMAL_CLEARING', version = version + 1 WHERE id = ANY(@ids)",
+                new { ids = new[] { a, b } });
+        }
+
+        var hours = await StatsAsync(Hours);
+        var days = await StatsAsync("from=2002-07-08T00:00:00Z&to=2002-07-09T00:00:00Z&bucket=day");
+
+        Assert.Equal([h9, h9.AddHours(1)], hours.Select(h => h.BucketStart));
+        var first = hours[0];
+        Assert.Equal((4L, 2L, 2L, 1L, 1L, 1L, 1L), (first.Calls, first.Answered, first.Completed, first.Busy, first.Canceled,
+            first.FallbackAttempts, first.FallbackSuccesses));
+        Assert.Equal(0.5, first.Asr!.Value, 9);
+        Assert.Equal(70, first.Acd!.Value, 9); // (40 + 100) / 2
+        Assert.Equal(4.0 / 3, first.Pdd!.Value, 9); // (1.5 + 0.5 + 2) / 3 calls that rang
+        Assert.Equal(6.1, first.SetupP50!.Value, 9); // 6 s lies in [6.0, 6.1)
+        Assert.Equal(20.5, first.SetupP95!.Value, 9); // 20.2 s lies in [20.0, 20.5)
+        var second = hours[1];
+        Assert.Equal((1L, 0L, 0.0), (second.Calls, second.Answered, second.Asr));
+        Assert.Null(second.Pdd);
+        Assert.Null(second.SetupP50);
+        var day = Assert.Single(days);
+        Assert.Equal((5L, 2L, 0.4, 70.0), (day.Calls, day.Answered, day.Asr, day.Acd));
+    }
+
+    [Fact]
+    public async Task A_range_off_the_hour_counts_only_the_calls_inside_it()
+    {
+        var h10 = new DateTime(2003, 2, 3, 10, 0, 0, DateTimeKind.Utc);
+        var room = await _data.RoomAsync();
+        var caller = AdminData.Unique("edges");
+        foreach (var minutes in new[] { 10, 40, 80, 170, 185 })
+        {
+            await _data.InsertAsync(new SeedCall { RoomId = room, Caller = caller, Status = "busy", CreatedAt = h10.AddMinutes(minutes) });
+        }
+
+        var hours = await StatsAsync("from=2003-02-03T10:30:00Z&to=2003-02-03T12:55:00Z&bucket=hour");
+        var day = await StatsAsync("from=2003-02-03T10:30:00Z&to=2003-02-03T12:55:00Z&bucket=day");
+        var insideOneHour = await StatsAsync("from=2003-02-03T10:05:00Z&to=2003-02-03T10:20:00Z&bucket=hour");
+        var acrossOneEdge = await StatsAsync("from=2003-02-03T10:30:00%2B00:00&to=2003-02-03T11:30:00Z&bucket=hour");
+        var halfHourZone = await StatsAsync("from=2003-02-03T15:30:00%2B05:30&to=2003-02-03T16:30:00%2B05:30&bucket=hour");
+
+        Assert.Equal([(h10, 1L), (h10.AddHours(1), 1L), (h10.AddHours(2), 1L)], hours.Select(h => (h.BucketStart, h.Calls)));
+        Assert.Equal([(h10.Date, 3L)], day.Select(h => (h.BucketStart, h.Calls)));
+        Assert.Equal([(h10, 1L)], insideOneHour.Select(h => (h.BucketStart, h.Calls)));
+        Assert.Equal([(h10, 1L), (h10.AddHours(1), 1L)], acrossOneEdge.Select(h => (h.BucketStart, h.Calls)));
+        // 10:00 to 11:00 UTC: the calls at 10:10 and 10:40.
+        Assert.Equal([(h10, 2L)], halfHourZone.Select(h => (h.BucketStart, h.Calls)));
+    }
+
+    [Fact]
+    public async Task The_rollup_equals_the_figures_computed_from_calls_after_inserts_updates_and_deletes()
+    {
+        var room = await _data.RoomAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO calls (id, room_id, caller, media, status, answered_via, fallback_reason, created_at, ringing_at,
+                               answered_at, billsec, pstn_dialed_at)
+            SELECT gen_random_uuid(), @room, 'mix', 'audio',
+                   (ARRAY['completed','busy','refused','canceled','no_answer','failed','offline','ringing','answered'])[1 + n % 9],
+                   CASE WHEN n % 9 IN (0, 8) THEN CASE WHEN n % 2 = 0 THEN 'app' ELSE 'pstn' END END,
+                   CASE WHEN n % 5 = 0 THEN 'busy' END,
+                   t, CASE WHEN n % 7 <> 0 THEN t + n % 1500 * interval '1 ms' END,
+                   CASE WHEN n % 9 IN (0, 8) THEN t + n % 700 * interval '1 s' / 7.3 END,
+                   CASE WHEN n % 9 IN (0, 8) AND n % 11 <> 0 THEN n % 300 END,
+                   CASE WHEN n % 3 = 0 THEN t END
+            FROM generate_series(1, 3000) AS n,
+                 LATERAL (SELECT timestamptz '2004-01-01 00:00:00Z' + n * interval '37 s' AS t) AS x
+            """, new { room });
+        await connection.ExecuteAsync("""
+            UPDATE calls SET status = 'completed', answered_at = created_at + interval '3 s', billsec = 10
+            WHERE caller = 'mix' AND status = 'ringing';
+            UPDATE calls SET version = version + 1 WHERE caller = 'mix' AND status = 'busy';
+            UPDATE calls SET created_at = created_at + interval '2 hours' WHERE caller = 'mix' AND status = 'offline';
+            UPDATE calls SET answered_at = NULL, answered_via = NULL WHERE caller = 'mix' AND status = 'answered' AND billsec IS NULL;
+            DELETE FROM calls WHERE caller = 'mix' AND status = 'refused' AND extract(minute FROM created_at) < 20;
+            """);
+
+        var differing = await connection.ExecuteScalarAsync<long>("""
+            SELECT count(*)
+            FROM ((SELECT * FROM call_stats_hourly WHERE bucket_start >= @from AND bucket_start < @to AND calls <> 0
+                   EXCEPT ALL SELECT * FROM call_stats_compute(@from, @to))
+                  UNION ALL
+                  (SELECT * FROM call_stats_compute(@from, @to)
+                   EXCEPT ALL SELECT * FROM call_stats_hourly WHERE bucket_start >= @from AND bucket_start < @to AND calls <> 0)) AS d
+            """, new { from = new DateTime(2004, 1, 1, 0, 0, 0, DateTimeKind.Utc), to = new DateTime(2004, 1, 3, 0, 0, 0, DateTimeKind.Utc) });
+        var hoursKept = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM call_stats_hourly WHERE bucket_start >= '2004-01-01Z' AND bucket_start < '2004-01-03Z' AND calls <> 0");
+        var callsKept = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM calls WHERE caller = 'mix'");
+        var rolledUp = await connection.ExecuteScalarAsync<long>(
+            "SELECT sum(calls) FROM call_stats_hourly WHERE bucket_start >= '2004-01-01Z' AND bucket_start < '2004-01-03Z'");
+
+        Assert.Equal(0, differing);
+        Assert.True(hoursKept > 24, $"{hoursKept} hours");
+        Assert.Equal(callsKept, rolledUp);
+    }
+
+    private async Task Transition(Guid id, int version, CallChange change) =>
+        Assert.Equal(TransitionOutcome.Applied, await db.Calls.TransitionAsync(id, version, change));
+
+    private async Task<List<StatsBucketDto>> StatsAsync(string query)
+    {
+        using var response = await _host.Http.SendAsync(AdminData.Get("/api/admin/stats?" + query));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<List<StatsBucketDto>>(AdminData.Json))!;
+    }
+}
