@@ -15,6 +15,9 @@ public static class AdminApi
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
+    /// <summary>The longest stats range per bucket size: a quarter by hour, a bit over a year by day.</summary>
+    public static TimeSpan MaxStatsRange(string bucket) => bucket == "day" ? TimeSpan.FromDays(400) : TimeSpan.FromDays(92);
+
     /// <summary>Maps the admin endpoints.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
@@ -100,6 +103,10 @@ public static class AdminApi
         if (from > to)
         {
             errors["from"] = ["'from' is after 'to'."];
+        }
+        else if (to - from > MaxStatsRange(bucket))
+        {
+            errors["to"] = [$"At most {MaxStatsRange(bucket).TotalDays:F0} days of {bucket} buckets in one request."];
         }
 
         if (errors.Count > 0)

@@ -188,6 +188,54 @@ public sealed class AdminCallsApiTests(DatabaseFixture db) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Detail_includes_the_calls_recordings_with_state_archive_and_a_download_url_once_archived()
+    {
+        var call = await db.NewCallAsync();
+        var failed = Guid.NewGuid();
+        var archived = Guid.NewGuid();
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO recordings (id, call_id, room_id, freeswitch_node, node_path, relative_path, state, started_at,
+                                        stopped_at, duration_ms, attempts, failure_reason, failed_at)
+                VALUES (@failed, @call, @room, 'fs-a', '/rec/a.wav', 'a.wav', 'failed', '2026-05-01 12:00:00Z',
+                        '2026-05-01 12:00:30Z', 30000, 3, 'checksum mismatch', '2026-05-01 12:05:00Z');
+                INSERT INTO recordings (id, call_id, room_id, freeswitch_node, node_path, relative_path, state, started_at,
+                                        stopped_at, duration_ms, archive_store, archive_format, archive_size_bytes,
+                                        archive_sha256, archive_duration_ms, archived_at, attempts)
+                VALUES (@archived, @call, @room, 'fs-a', '/rec/b.wav', 'b.wav', 'archived', '2026-05-01 12:01:00Z',
+                        '2026-05-01 12:02:00Z', 60000, 'filesystem', 'ogg/opus', 123456, 'ab12', 59980,
+                        '2026-05-01 12:03:00Z', 1);
+                """, new { failed, archived, call = call.Id, room = call.RoomId });
+        }
+
+        var detail = await DetailAsync(call.Id);
+        var bare = await DetailAsync((await db.NewCallAsync()).Id);
+
+        Assert.Equal([failed, archived], detail.Recordings.Select(r => r.Id));
+        var first = detail.Recordings[0];
+        Assert.Equal(("failed", 30000L, 3, "checksum mismatch", (string?)null), (first.State, first.DurationMs!.Value, first.Attempts, first.FailureReason, first.DownloadUrl));
+        var latest = detail.Recording!;
+        Assert.Equal(archived, latest.Id);
+        Assert.Equal(("archived", "filesystem", "ogg/opus", 123456L, 59980L), (latest.State, latest.ArchiveStore, latest.ArchiveFormat, latest.ArchiveSizeBytes!.Value, latest.ArchiveDurationMs!.Value));
+        Assert.Equal($"/api/recordings/{archived}", latest.DownloadUrl);
+        Assert.Empty(bare.Recordings);
+        Assert.Null(bare.Recording);
+    }
+
+    [Fact]
+    public async Task Detail_without_a_token_is_401_and_for_a_plain_user_403()
+    {
+        var call = await db.NewCallAsync();
+
+        using var anonymous = await _host.Http.SendAsync(AdminData.Get($"/api/admin/calls/{call.Id}", role: null));
+        using var user = await _host.Http.SendAsync(AdminData.Get($"/api/admin/calls/{call.Id}", role: ""));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, user.StatusCode);
+    }
+
+    [Fact]
     public async Task Detail_of_an_unknown_call_is_404()
     {
         using var response = await _host.Http.SendAsync(AdminData.Get($"/api/admin/calls/{Guid.NewGuid()}"));
@@ -195,7 +243,19 @@ public sealed class AdminCallsApiTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private sealed record DetailDto(CallDto Call, List<LegDto> Legs, List<StateDto> History, List<DtmfDto> Dtmf);
+    private async Task<DetailDto> DetailAsync(Guid id)
+    {
+        using var response = await _host.Http.SendAsync(AdminData.Get($"/api/admin/calls/{id}"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<DetailDto>(AdminData.Json))!;
+    }
+
+    private sealed record DetailDto(
+        CallDto Call, List<LegDto> Legs, List<StateDto> History, List<DtmfDto> Dtmf, List<RecordingDto> Recordings, RecordingDto? Recording);
+
+    private sealed record RecordingDto(
+        Guid Id, string State, long? DurationMs, int Attempts, string? FailureReason, string? ArchiveStore, string? ArchiveFormat,
+        long? ArchiveSizeBytes, long? ArchiveDurationMs, string? DownloadUrl);
 
     private sealed record DtmfDto(Guid LegUuid, string Role, string Digit, int DurationMs, string Source);
 

@@ -31,6 +31,8 @@ public sealed partial record CallFilter
     public int? MinDuration { get; init; }
     public bool Ascending { get; init; }
 
+    private const int MaxIdentifierLength = 200;
+
     private static readonly string[] AllStatuses =
     [
         CallStatuses.Ringing, CallStatuses.FallbackDialing, CallStatuses.Answered, .. CallStatuses.Final,
@@ -55,11 +57,11 @@ public sealed partial record CallFilter
             Statuses = statuses,
             AnsweredVia = OneOf(query, "answeredVia", ["app", "pstn"], errors),
             Fallback = OneOf(query, "fallback", ["true", "false"], errors) is { } f ? f == "true" : null,
-            Caller = Text(query, "caller"),
-            Callee = Text(query, "callee"),
+            Caller = Identifier(query, "caller", errors),
+            Callee = Identifier(query, "callee", errors),
             CalleeNumber = Text(query, "calleeNumber"),
-            Room = Text(query, "room"),
-            Node = Text(query, "node"),
+            Room = Identifier(query, "room", errors),
+            Node = Identifier(query, "node", errors),
             HangupCause = Text(query, "hangupCause"),
             MinDuration = Integer(query, "minDuration", 0, int.MaxValue, errors),
             Ascending = OneOf(query, "sort", ["asc", "desc"], errors) == "asc",
@@ -67,6 +69,11 @@ public sealed partial record CallFilter
         if (filter.CalleeNumber is { } n && !NumberPrefix().IsMatch(n))
         {
             errors["calleeNumber"] = ["A prefix of an E.164 number: '+' and up to 15 digits."];
+        }
+
+        if (filter.HangupCause is { } cause && !HangupCauseName().IsMatch(cause))
+        {
+            errors["hangupCause"] = ["A FreeSWITCH hangup cause name, e.g. USER_BUSY: capitals, digits and '_'."];
         }
 
         if (filter.From is { } from && filter.To is { } to && from > to)
@@ -90,6 +97,19 @@ public sealed partial record CallFilter
 
     internal static string? Text(IQueryCollection query, string name) =>
         query[name] is { Count: > 0 } v && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+
+    /// <summary>A user, room or node id: free text that only ever reaches SQL as a parameter, of bounded length.</summary>
+    internal static string? Identifier(IQueryCollection query, string name, Dictionary<string, string[]> errors)
+    {
+        var text = Text(query, name);
+        if (text is { Length: > MaxIdentifierLength })
+        {
+            errors[name] = [$"'{name}' is longer than {MaxIdentifierLength} characters."];
+            return null;
+        }
+
+        return text;
+    }
 
     internal static DateTime? Instant(IQueryCollection query, string name, Dictionary<string, string[]> errors)
     {
@@ -136,6 +156,9 @@ public sealed partial record CallFilter
         errors[name] = [$"'{name}' must be an integer from {min} to {max}."];
         return null;
     }
+
+    [GeneratedRegex(@"^[A-Z][A-Z0-9_]{0,63}$")]
+    private static partial Regex HangupCauseName();
 
     [GeneratedRegex(@"^\+?[0-9]{1,15}$")]
     private static partial Regex NumberPrefix();

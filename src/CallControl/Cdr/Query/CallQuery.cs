@@ -48,6 +48,14 @@ public sealed partial class CallQuery(NpgsqlDataSource dataSource)
         ORDER BY at, id
         """;
 
+    private const string RecordingsSql = """
+        SELECT id, state, leg_uuid, started_at, stopped_at, duration_ms, archive_store, archive_format, archive_size_bytes,
+               archive_sha256, archive_duration_ms, archived_at, attempts, failure_reason, failed_at, purged_at
+        FROM recordings
+        WHERE call_id = @id
+        ORDER BY started_at, id
+        """;
+
     /// <summary>A page of calls after <paramref name="after"/>, with their legs if asked.</summary>
     public async Task<CallPage> PageAsync(CallFilter filter, CallCursor? after, int limit, bool includeLegs, CancellationToken cancellationToken)
     {
@@ -77,7 +85,7 @@ public sealed partial class CallQuery(NpgsqlDataSource dataSource)
         return new CallPage(rows, next);
     }
 
-    /// <summary>The call, its legs, its state history and its DTMF log; null for an unknown id.</summary>
+    /// <summary>The call, its legs, its state history, its DTMF log and its recordings; null for an unknown id.</summary>
     public async Task<CallDetail?> DetailAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -94,7 +102,9 @@ public sealed partial class CallQuery(NpgsqlDataSource dataSource)
             .ConfigureAwait(false);
         var dtmf = await connection.QueryAsync<DtmfRow>(new CommandDefinition(DtmfSql, new { id }, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
-        return new CallDetail(call, [.. legs], [.. history], [.. dtmf], call.RecordingId);
+        var recordings = await connection.QueryAsync<RecordingRow>(new CommandDefinition(RecordingsSql, new { id }, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        return new CallDetail(call, [.. legs], [.. history], [.. dtmf], call.RecordingId, [.. recordings]);
     }
 
     /// <summary>The SELECT for <paramref name="filter"/>: fixed clauses, named parameters, keyset order.</summary>

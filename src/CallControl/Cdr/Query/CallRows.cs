@@ -65,8 +65,14 @@ public sealed record StateRow
 public sealed record CallPage(IReadOnlyList<CallRow> Items, string? NextCursor);
 
 /// <summary>A call's detail: its legs, its state history, its DTMF log (<c>call_dtmf</c>, digits masked as stored)
-/// and its recording (the call's <c>recording_id</c>).</summary>
-public sealed record CallDetail(CallRow Call, IReadOnlyList<LegRow> Legs, IReadOnlyList<StateRow> History, IReadOnlyList<DtmfRow> Dtmf, string? RecordingId);
+/// and its recording: <see cref="RecordingId"/> (the call's <c>recording_id</c>), <see cref="Recordings"/> (every row of
+/// <c>recordings</c> for the call, oldest first) and <see cref="Recording"/> (the newest of them, or null).</summary>
+public sealed record CallDetail(
+    CallRow Call, IReadOnlyList<LegRow> Legs, IReadOnlyList<StateRow> History, IReadOnlyList<DtmfRow> Dtmf, string? RecordingId,
+    IReadOnlyList<RecordingRow> Recordings)
+{
+    public RecordingRow? Recording => Recordings.Count > 0 ? Recordings[^1] : null;
+}
 
 /// <summary>One DTMF digit on a call's leg: pressed by a party or sent by the service.</summary>
 public sealed record DtmfRow
