@@ -7,16 +7,20 @@ namespace CallControl.Cdr.Query;
 // same definition (call_stats_compute), so any [from, to) is answered exactly while a month reads ~720 rows.
 public sealed partial class CallQuery
 {
-    private const string StatsSql = """
+    private const string WholeHoursSql = """
         SELECT *
         FROM call_stats_hourly
         WHERE bucket_start >= @wholeFrom
           AND bucket_start < @wholeTo
           AND calls <> 0
-        UNION ALL
+        """;
+
+    private const string HeadSql = """
         SELECT *
         FROM call_stats_compute(@headFrom, @headTo)
-        UNION ALL
+        """;
+
+    private const string TailSql = """
         SELECT *
         FROM call_stats_compute(@tailFrom, @tailTo)
         """;
@@ -40,6 +44,16 @@ public sealed partial class CallQuery
             (wholeFrom, wholeTo) = (to, to);
         }
 
+        // Only the parts the range has: an hour-aligned range (the usual case) reads the rollup alone.
+        var parts = new List<string>(3);
+        if (wholeFrom < wholeTo) parts.Add(WholeHoursSql);
+        if (from < wholeFrom) parts.Add(HeadSql);
+        if (wholeTo < to) parts.Add(TailSql);
+        if (parts.Count == 0)
+        {
+            return [];
+        }
+
         var parameters = new
         {
             wholeFrom, wholeTo,
@@ -48,7 +62,7 @@ public sealed partial class CallQuery
         };
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var hours = await connection.QueryAsync<StatsHour>(new CommandDefinition(
-            StatsSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            string.Join("\nUNION ALL\n", parts), parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return StatsTally.Buckets(hours, byDay);
     }
 
