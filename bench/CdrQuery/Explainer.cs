@@ -24,17 +24,20 @@ internal static class Explainer
         {
             // session_preload_libraries needs a superuser; the bench runs as the local cluster's postgres user.
             Options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_level=notice "
-                + "-c auto_explain.log_analyze=off -c auto_explain.log_format=text -c client_min_messages=notice",
+                + "-c auto_explain.log_analyze=off -c auto_explain.log_format=text -c auto_explain.log_nested_statements=on "
+                + "-c client_min_messages=notice",
         }.ConnectionString);
         builder.UseLoggerFactory(new NoticeLoggerFactory(text => Collect(log, text)));
         return (builder.Build(), log);
     }
 
-    // Only the bench's own statements on calls and call_legs; Npgsql's catalog queries at connect are not of interest.
+    // Only the bench's own statements on calls, call_legs and the stats rollup (with the statements inside the
+    // rollup's SQL functions); Npgsql's catalog queries at connect are not of interest.
     private static void Collect(PlanLog log, string text)
     {
         if (text.Contains("plan:", StringComparison.Ordinal)
-            && (text.Contains("FROM calls", StringComparison.Ordinal) || text.Contains("FROM call_legs", StringComparison.Ordinal)))
+            && (text.Contains("FROM calls", StringComparison.Ordinal) || text.Contains("FROM call_legs", StringComparison.Ordinal)
+                || text.Contains("FROM call_stats", StringComparison.Ordinal)))
         {
             log.Plans.Enqueue((log.Label, text));
         }

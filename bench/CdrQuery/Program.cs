@@ -34,7 +34,12 @@ var bench = new NpgsqlConnectionStringBuilder(args[0]) { Database = BenchDatabas
 await BenchDatabase.EnsureExistsAsync(server).ConfigureAwait(false);
 
 await using var dataSource = NpgsqlDataSource.Create(bench);
-await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync().ConfigureAwait(false);
+var migration = System.Diagnostics.Stopwatch.StartNew();
+var applied = await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync().ConfigureAwait(false);
+if (applied.Count > 0)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"migrated {BenchDatabase.Name}: {string.Join(", ", applied)} in {migration.Elapsed.TotalSeconds:F0} s"));
+}
 
 // The year ends at today's midnight (UTC), so "a day" and "a month" fall on whole buckets.
 var end = DateTime.UtcNow.Date;
@@ -57,6 +62,8 @@ await using (plansSource.DataSource.ConfigureAwait(false))
     var summary = await runner.RunAllAsync().ConfigureAwait(false);
     await new QueryRuns(plansSource.DataSource, start, end).RunOnceForPlansAsync(plansSource.Plans).ConfigureAwait(false);
     Explainer.PrintSeqScans(plansSource.Plans);
+    await RollupCheck.PrintAsync(dataSource, new DateTime(end.Year, end.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-2),
+        new DateTime(end.Year, end.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-1)).ConfigureAwait(false);
     Console.WriteLine(summary);
 }
 
