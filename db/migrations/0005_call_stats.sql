@@ -4,8 +4,10 @@
 -- Exactness: every INSERT, UPDATE and DELETE statement on calls subtracts the old rows' contribution and adds the
 -- new rows' in the same transaction (an idempotent re-write of the same values changes nothing). The upsert on an
 -- hour row takes its row lock and adds to the latest committed figures, so concurrent writers add up under READ
--- COMMITTED (under REPEATABLE READ a concurrent writer gets a serialization failure to retry, never a lost count). TRUNCATE of calls empties the rollup. A bulk load with triggers off (session_replication_role =
--- replica, as bench/cdr-query does) must call call_stats_rebuild() afterwards.
+-- COMMITTED (under REPEATABLE READ a concurrent writer gets a serialization failure to retry, never a lost count).
+-- TRUNCATE of calls empties the rollup. A bulk load with triggers off (session_replication_role = replica, as
+-- bench/cdr-query does) must call call_stats_rebuild() afterwards. Applying this script backfills the rollup from
+-- every call while it holds the trigger lock on calls: writes to calls wait for it (minutes at 10M calls).
 --
 -- Setup time (created_at to answered_at) is kept as a histogram of 309 fixed bins, because percentiles cannot be
 -- summed across hours: 0.1 s wide below 10 s, 0.5 s wide from 10 s to 60 s, 5 s wide from 60 s to 600 s, and one
