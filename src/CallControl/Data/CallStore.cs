@@ -1,14 +1,24 @@
 using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace CallControl.Data;
 
 /// <summary>
 /// Calls and their state history. Every status change writes the call and its history row in one transaction,
-/// guarded by the version the caller read (optimistic concurrency: two writers cannot both win).
+/// guarded by the version the caller read (optimistic concurrency: two writers cannot both win). After the commit,
+/// the <see cref="ICallStatusObserver"/>s are told.
 /// </summary>
-public sealed class CallStore(NpgsqlDataSource dataSource)
+public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStatusObserver> observers, ILogger<CallStore> logger)
 {
+    private readonly ICallStatusObserver[] _observers = [.. observers];
+
+    /// <summary>A store nobody observes (tests, tools).</summary>
+    public CallStore(NpgsqlDataSource dataSource)
+        : this(dataSource, [], NullLogger<CallStore>.Instance)
+    {
+    }
+
     private const string InsertSql = """
         INSERT INTO calls (id, room_id, caller, callee, callee_number, media, status, fallback_reason,
                            created_at, ringing_at, freeswitch_node, ring_deadline, pstn_dialed_at, version)
@@ -49,7 +59,7 @@ public sealed class CallStore(NpgsqlDataSource dataSource)
             version = c.version + 1
         FROM old
         WHERE c.id = old.id
-        RETURNING old.status
+        RETURNING old.status AS from_status, c.room_id
         """;
 
     private const string ExistsSql = """
@@ -95,6 +105,15 @@ public sealed class CallStore(NpgsqlDataSource dataSource)
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await TellObserversAsync(new CallStatusChange(call.Id, call.RoomId, null, new CallChange
+        {
+            ToStatus = call.Status,
+            Reason = reason,
+            At = call.CreatedAt,
+            RingingAt = call.RingingAt,
+            FallbackReason = call.FallbackReason,
+            PstnDialedAt = call.PstnDialedAt,
+        })).ConfigureAwait(false);
         return call with { Version = 1 };
     }
 
@@ -111,9 +130,9 @@ public sealed class CallStore(NpgsqlDataSource dataSource)
         var parameters = new DynamicParameters(change);
         parameters.Add("CallId", callId);
         parameters.Add("ExpectedVersion", expectedVersion);
-        var fromStatus = await connection.QuerySingleOrDefaultAsync<string?>(
+        var row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
             new CommandDefinition(TransitionSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (fromStatus is null)
+        if (row is null)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             var exists = await connection.ExecuteScalarAsync<bool>(
@@ -123,10 +142,11 @@ public sealed class CallStore(NpgsqlDataSource dataSource)
 
         await connection.ExecuteAsync(new CommandDefinition(
             InsertHistorySql,
-            new { callId, fromStatus, toStatus = change.ToStatus, reason = change.Reason, at = change.At },
+            new { callId, fromStatus = row.FromStatus, toStatus = change.ToStatus, reason = change.Reason, at = change.At },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await TellObserversAsync(new CallStatusChange(callId, row.RoomId, row.FromStatus, change)).ConfigureAwait(false);
         return TransitionOutcome.Applied;
     }
 
@@ -164,5 +184,29 @@ public sealed class CallStore(NpgsqlDataSource dataSource)
         var id = await connection.QuerySingleOrDefaultAsync<Guid?>(
             new CommandDefinition(SelectLatestForRoomSql, new { roomId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return id is { } callId ? await GetAsync(callId, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    private sealed class MovedRow
+    {
+        public string FromStatus { get; init; } = "";
+        public string RoomId { get; init; } = "";
+    }
+
+    /// <summary>Runs after the commit, uncancelled: the change is stored whatever an observer does.</summary>
+    private async Task TellObserversAsync(CallStatusChange change)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.OnCommittedAsync(change, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // An observer's failure must not turn a committed transition into an error.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                DataLog.ObserverFailed(logger, change.CallId, change.To, observer.GetType().Name, ex);
+            }
+        }
     }
 }
