@@ -28,6 +28,8 @@ public sealed record RoomRecord
     public string? FallbackPolicyOverride { get; init; }
     public string? FreeswitchNode { get; init; }
     public string State { get; init; } = "open";
+    /// <summary>This room's status webhook receiver, overriding the deployment's; null for the deployment's.</summary>
+    public string? WebhookUrl { get; init; }
     public DateTime CreatedAt { get; init; }
 }
 

@@ -9,15 +9,15 @@ public sealed class RoomStore(NpgsqlDataSource dataSource)
 {
     private const string InsertSql = """
         INSERT INTO rooms (id, caller_user_id, callee_user_id, callee_number, media, record,
-                           fallback_policy_override, freeswitch_node, state)
+                           fallback_policy_override, freeswitch_node, state, webhook_url)
         VALUES (@Id, @CallerUserId, @CalleeUserId, @CalleeNumber, @Media, @Record,
-                CAST(@FallbackPolicyOverride AS jsonb), @FreeswitchNode, @State)
+                CAST(@FallbackPolicyOverride AS jsonb), @FreeswitchNode, @State, @WebhookUrl)
         RETURNING created_at
         """;
 
     private const string SelectSql = """
         SELECT id, caller_user_id, callee_user_id, callee_number, media, record,
-               fallback_policy_override::text AS fallback_policy_override, freeswitch_node, state, created_at
+               fallback_policy_override::text AS fallback_policy_override, freeswitch_node, state, created_at, webhook_url
         FROM rooms
         WHERE id = @id
         """;

@@ -6,11 +6,12 @@ namespace CallControl.Rooms;
 /// <summary>
 /// <c>POST /api/rooms</c>: <see cref="Callee"/> (a user id) or <see cref="CalleeNumber"/> (E.164). <see cref="Fallback"/>
 /// overrides the configured fallback policy for this room, reason by reason (null keeps the configured value); the
-/// callee's own "no fallback" setting and the dialing policy still apply.
+/// callee's own "no fallback" setting and the dialing policy still apply. <see cref="WebhookUrl"/> (absolute http or
+/// https) receives this room's status webhooks instead of the deployment's <c>Webhooks:Url</c>.
 /// </summary>
 public sealed record CreateRoomRequest(
     string? Callee, string? CalleeNumber, string? Media, bool? Record, string? NatType,
-    Calls.FallbackPolicyOverrides? Fallback = null);
+    Calls.FallbackPolicyOverrides? Fallback = null, string? WebhookUrl = null);
 
 /// <summary><c>POST /api/rooms/{id}/join</c>.</summary>
 public sealed record JoinRoomRequest(string? NatType);

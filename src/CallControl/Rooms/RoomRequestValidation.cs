@@ -42,6 +42,11 @@ public static class RoomRequestValidation
         }
 
         AddNatTypeError(request.NatType, errors);
+        if (request.WebhookUrl is not null && Webhooks.WebhookUrlValidation.Problem(request.WebhookUrl) is { } webhookProblem)
+        {
+            errors["webhookUrl"] = ["webhookUrl " + webhookProblem];
+        }
+
         return errors;
     }
 

@@ -76,6 +76,7 @@ public static partial class RoomsApi
             Record = request.Record ?? false,
             FallbackPolicyOverride = request.Fallback is null ? null : JsonSerializer.Serialize(request.Fallback, OverrideJson),
             FreeswitchNode = node.Name,
+            WebhookUrl = request.WebhookUrl,
         }, cancellationToken).ConfigureAwait(false);
 
         var options = services.Options.Value;
