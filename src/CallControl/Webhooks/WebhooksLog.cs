@@ -1,0 +1,23 @@
+namespace CallControl.Webhooks;
+
+/// <summary>Status webhook log messages (6000s). Transitions are logged (first failure, gave up), not every attempt.</summary>
+internal static partial class WebhooksLog
+{
+    [LoggerMessage(6001, LogLevel.Warning, "Webhook {EventId} ({Type}) of call {CallId}: first attempt failed ({Error}); retrying with backoff")]
+    public static partial void FirstAttemptFailed(ILogger logger, Guid eventId, Guid callId, string type, string? error);
+
+    [LoggerMessage(6002, LogLevel.Error, "Webhook {EventId} ({Type}) of call {CallId}: failed after {Attempts} attempts ({Error})")]
+    public static partial void GaveUp(ILogger logger, Guid eventId, Guid callId, string type, int attempts, string? error);
+
+    [LoggerMessage(6003, LogLevel.Error, "Webhook {EventId} ({Type}) of call {CallId} could not be recorded")]
+    public static partial void PublishFailed(ILogger logger, Guid eventId, Guid callId, string type, Exception exception);
+
+    [LoggerMessage(6004, LogLevel.Warning, "Recording {RecordingId}: call {CallId} not found, no webhook")]
+    public static partial void RecordingOfUnknownCall(ILogger logger, Guid recordingId, Guid callId);
+
+    [LoggerMessage(6005, LogLevel.Warning, "Webhook sweep: {Count} events had no job, enqueued again")]
+    public static partial void Swept(ILogger logger, int count);
+
+    [LoggerMessage(6006, LogLevel.Warning, "Webhooks are off: Webhooks:Secret is not set, so no status events are recorded")]
+    public static partial void Disabled(ILogger logger);
+}
