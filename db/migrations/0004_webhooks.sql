@@ -20,6 +20,9 @@ CREATE TABLE webhook_events (
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     -- Set while a worker attempts it; a worker that died leaves it to expire.
     lease_until     timestamptz NULL,
+    -- When a delivery job was last enqueued for it. The dispatcher enqueues an event that is due and was not
+    -- dispatched since it became due (a retry), or whose job seems lost (dispatched long ago, still pending).
+    dispatched_at   timestamptz NOT NULL DEFAULT now(),
     last_error      text        NULL,
     delivered_at    timestamptz NULL,
     failed_at       timestamptz NULL,

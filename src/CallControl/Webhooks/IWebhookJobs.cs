@@ -1,9 +1,10 @@
 namespace CallControl.Webhooks;
 
-/// <summary>Runs <see cref="WebhookDelivery.RunAsync"/> for an event, now or later (Hangfire jobs in the service).</summary>
+/// <summary>
+/// Runs <see cref="WebhookDelivery.RunAsync"/> for an event (a Hangfire job in the service). Only "now": a retry's
+/// wait lives in the database (<c>next_attempt_at</c>), and <see cref="WebhookDispatcher"/> enqueues it when due.
+/// </summary>
 public interface IWebhookJobs
 {
     void Enqueue(Guid eventId);
-
-    void Schedule(Guid eventId, TimeSpan delay);
 }

@@ -7,8 +7,9 @@ namespace CallControl.Webhooks;
 
 /// <summary>
 /// One delivery attempt of one event: claim it, POST the stored body signed with the current secret, store the
-/// attempt, then settle: delivered, failed after the last attempt, or scheduled again with backoff. Once an event is
-/// settled for good, the next pending event of its call is enqueued (events of a call go out one after another).
+/// attempt, then settle: delivered, failed after the last attempt, or due again after a backoff (the
+/// <see cref="WebhookDispatcher"/> enqueues it then). Once an event is settled for good, the next pending event of its
+/// call is enqueued (events of a call go out one after another).
 /// Delivery is at least once: a receiver that answered too late, or a crash after the POST, means a second POST of
 /// the same event id.
 /// </summary>
@@ -28,6 +29,12 @@ public sealed class WebhookDelivery(
     public async Task<WebhookRunOutcome> RunAsync(Guid eventId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            // No key to sign with (webhooks were turned off after the event was recorded): it waits, pending.
+            return WebhookRunOutcome.NothingToDo;
+        }
+
         // Long enough that a live attempt never loses its lease; a dead worker's lease expires for the sweep.
         var lease = (settings.Timeout * 2) + TimeSpan.FromSeconds(30);
         var claimed = await store.TryClaimAsync(eventId, lease, cancellationToken).ConfigureAwait(false);
@@ -59,9 +66,8 @@ public sealed class WebhookDelivery(
 
         // The attempt is stored whatever the caller's cancellation says: it happened.
         await store.SettleAsync(attempt, retryAfter, CancellationToken.None).ConfigureAwait(false);
-        if (retryAfter is { } delay)
+        if (retryAfter is not null)
         {
-            jobs.Schedule(claimed.Id, delay);
             return WebhookRunOutcome.Retrying;
         }
 
@@ -82,20 +88,9 @@ public sealed class WebhookDelivery(
             return WebhookRunOutcome.NothingToDo;
         }
 
-        if (standing.Waiting)
-        {
-            // The earlier event's settlement enqueues this one.
-            return WebhookRunOutcome.WaitingForEarlierEvent;
-        }
-
-        if (!standing.Leased && standing.DueInSeconds > 0)
-        {
-            // The job ran before the database's clock said it was due: come back then.
-            jobs.Schedule(eventId, TimeSpan.FromSeconds(standing.DueInSeconds));
-            return WebhookRunOutcome.Retrying;
-        }
-
-        return WebhookRunOutcome.NothingToDo;
+        // Waiting: the earlier event's settlement enqueues this one. Otherwise someone holds it, or its retry is not
+        // due yet (the dispatcher enqueues it then).
+        return standing.Waiting ? WebhookRunOutcome.WaitingForEarlierEvent : WebhookRunOutcome.NothingToDo;
     }
 
     private async Task<WebhookAttempt> PostAsync(ClaimedWebhookEvent claimed, WebhookOptions settings)

@@ -83,20 +83,29 @@ public sealed class WebhookEventStore(NpgsqlDataSource dataSource)
         LIMIT 1
         """;
 
-    private const string StrandedSql = """
-        SELECT e.id
-        FROM webhook_events AS e
-        WHERE e.state = 'pending'
-          AND e.next_attempt_at < now() - @afterSeconds * interval '1 second'
-          AND (e.lease_until IS NULL OR e.lease_until < now())
-          AND NOT EXISTS (
-              SELECT 1
-              FROM webhook_events AS p
-              WHERE p.call_id = e.call_id
-                AND p.seq < e.seq
-                AND p.state = 'pending')
-        ORDER BY e.seq
-        LIMIT @limit
+    // Due, nobody on it, nothing earlier of its call pending, and either not dispatched since it became due (a retry
+    // whose backoff ran out) or dispatched so long ago that its job must be lost. SKIP LOCKED: instances share the work.
+    private const string DispatchSql = """
+        UPDATE webhook_events AS e
+        SET dispatched_at = now()
+        WHERE e.id IN (
+            SELECT d.id
+            FROM webhook_events AS d
+            WHERE d.state = 'pending'
+              AND d.next_attempt_at <= now()
+              AND (d.lease_until IS NULL OR d.lease_until < now())
+              AND (d.dispatched_at < d.next_attempt_at
+                   OR d.dispatched_at < now() - @lostAfterSeconds * interval '1 second')
+              AND NOT EXISTS (
+                  SELECT 1
+                  FROM webhook_events AS p
+                  WHERE p.call_id = d.call_id
+                    AND p.seq < d.seq
+                    AND p.state = 'pending')
+            ORDER BY d.seq
+            LIMIT @limit
+            FOR UPDATE OF d SKIP LOCKED)
+        RETURNING e.id
         """;
 
     /// <summary>
@@ -170,12 +179,15 @@ public sealed class WebhookEventStore(NpgsqlDataSource dataSource)
             new CommandDefinition(NextPendingSql, new { callId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Events due for longer than <paramref name="after"/> that nobody works on and nothing earlier holds up.</summary>
-    public async Task<IReadOnlyList<Guid>> StrandedAsync(TimeSpan after, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Marks as dispatched, and returns, the events to enqueue now: retries that became due, and events whose job was
+    /// lost (dispatched more than <paramref name="lostAfter"/> ago and still pending).
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> DispatchDueAsync(TimeSpan lostAfter, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var ids = await connection.QueryAsync<Guid>(
-            new CommandDefinition(StrandedSql, new { afterSeconds = after.TotalSeconds, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new CommandDefinition(DispatchSql, new { lostAfterSeconds = lostAfter.TotalSeconds, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. ids];
     }
 }

@@ -28,11 +28,14 @@ public sealed class WebhookOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How often the dispatcher looks for retries that became due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// The sweep re-enqueues an event that is due for longer than this with nobody working on it (its job was lost
-    /// in a crash between the commit and the enqueue, or its Hangfire job was deleted).
+    /// The dispatcher enqueues again an event still pending this long after its last job was enqueued with nobody
+    /// working on it (the job was lost: a crash between the commit and the enqueue, a deleted Hangfire job).
     /// </summary>
-    public TimeSpan SweepAfter { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan LostJobAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     public bool Enabled => !string.IsNullOrEmpty(Secret);
 
@@ -55,9 +58,10 @@ public sealed class WebhookOptions
         }
 
         if (Timeout <= TimeSpan.Zero || MaxAttempts is < 1 or > 100 || FirstRetryDelay < TimeSpan.Zero
-            || MaxRetryDelay < FirstRetryDelay || SweepAfter <= TimeSpan.Zero)
+            || MaxRetryDelay < FirstRetryDelay || PollInterval < TimeSpan.FromMilliseconds(50) || LostJobAfter <= Timeout)
         {
-            return "Webhooks: Timeout and SweepAfter must be positive, MaxAttempts 1 to 100, 0 <= FirstRetryDelay <= MaxRetryDelay.";
+            return "Webhooks: Timeout must be positive, MaxAttempts 1 to 100, 0 <= FirstRetryDelay <= MaxRetryDelay, "
+                + "PollInterval at least 50 ms, LostJobAfter longer than Timeout.";
         }
 
         return null;

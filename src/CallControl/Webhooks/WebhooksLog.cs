@@ -15,8 +15,8 @@ internal static partial class WebhooksLog
     [LoggerMessage(6004, LogLevel.Warning, "Recording {RecordingId}: call {CallId} not found, no webhook")]
     public static partial void RecordingOfUnknownCall(ILogger logger, Guid recordingId, Guid callId);
 
-    [LoggerMessage(6005, LogLevel.Warning, "Webhook sweep: {Count} events had no job, enqueued again")]
-    public static partial void Swept(ILogger logger, int count);
+    [LoggerMessage(6005, LogLevel.Error, "Webhook dispatcher failed; trying again in {Delay}")]
+    public static partial void DispatchFailed(ILogger logger, TimeSpan delay, Exception exception);
 
     [LoggerMessage(6006, LogLevel.Warning, "Webhooks are off: Webhooks:Secret is not set, so no status events are recorded")]
     public static partial void Disabled(ILogger logger);

@@ -1,0 +1,51 @@
+using CallControl.Data;
+using CallControl.Recording;
+using Microsoft.Extensions.Options;
+
+namespace CallControl.Webhooks;
+
+public static class WebhooksServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds status webhooks: the <c>Webhooks</c> options (checked at start), the event store and admin query, the
+    /// delivery (a named HttpClient that follows no redirect) as Hangfire jobs, the dispatcher of due retries, the
+    /// call status observer and the recording status sink. Needs the data part and the jobs (Hangfire) part.
+    /// </summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>()
+            .BindConfiguration(WebhookOptions.Section)
+            .Validate(o => o.Problem() is null, "Webhooks settings are invalid (see WebhookOptions.Problem)")
+            .ValidateOnStart();
+        services.AddSingleton<WebhookEventStore>();
+        services.AddSingleton<WebhookQuery>();
+        services.AddSingleton<WebhookPublisher>();
+        services.AddSingleton<WebhookDelivery>();
+        services.AddSingleton<IWebhookJobs, HangfireWebhookJobs>();
+        services.AddTransient<WebhookDeliveryJob>();
+        services.AddSingleton<ICallStatusObserver, CallStatusWebhooks>();
+        services.AddSingleton<IRecordingStatusSink, RecordingStatusWebhooks>();
+        services.AddHttpClient(WebhookDelivery.HttpClientName)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        services.AddHostedService<WebhooksOffNotice>();
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+
+    /// <summary>Says at start when webhooks are off (no secret), so a missing setting is not a silent mystery.</summary>
+    private sealed class WebhooksOffNotice(IOptions<WebhookOptions> options, ILogger<WebhooksOffNotice> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!options.Value.Enabled)
+            {
+                WebhooksLog.Disabled(logger);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
