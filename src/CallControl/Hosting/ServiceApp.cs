@@ -5,6 +5,7 @@ using CallControl.Data;
 using CallControl.Health;
 using CallControl.Rooms;
 using CallControl.Switch;
+using CallControl.Webhooks;
 
 namespace CallControl.Hosting;
 
@@ -25,6 +26,7 @@ public static class ServiceApp
         builder.Services.AddCdr(builder.Configuration);
         builder.Services.AddRooms(builder.Configuration);
         builder.Services.AddDtmf();
+        builder.Services.AddWebhooks();
         return builder;
     }
 
@@ -37,6 +39,7 @@ public static class ServiceApp
         app.MapRoomsAndSignaling();
         app.MapAdminApi();
         app.MapDtmf();
+        app.MapWebhooksAdmin();
         app.MapJobsDashboard();
         return app;
     }
