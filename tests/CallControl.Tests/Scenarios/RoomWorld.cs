@@ -35,8 +35,17 @@ public sealed class RoomWorld : IAsyncLifetime
     public const string CallbackSecret = "rooms-callback-secret";
     public const string SigningKey = "rooms-scenario-signing-key-0123456789abcdef";
     private const string Node = "sim1";
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
     private WebApplication? _app;
     private SimSwitchOptions? _simOptions;
+
+    public RoomWorld()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A world whose service also gets <paramref name="extraSettings"/> (e.g. <c>Webhooks:*</c>), for a fixture that wraps it.</summary>
+    internal RoomWorld(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
 
     public SimulatorHost Sim { get; private set; } = null!;
 
@@ -76,6 +85,11 @@ public sealed class RoomWorld : IAsyncLifetime
             ["Jobs:Schema"] = JobsSchema.Unique(),
             ["Jobs:PollInterval"] = "00:00:00.200",
         };
+        foreach (var (key, value) in _extraSettings)
+        {
+            config[key] = value;
+        }
+
         _app = ServiceApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);

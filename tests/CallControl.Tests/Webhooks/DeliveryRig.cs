@@ -17,6 +17,8 @@ internal sealed class DeliveryRig
 {
     public const string Secret = "rig-webhook-secret-0123456789";
 
+    private readonly List<Guid> _calls = [];
+
     public DeliveryRig(DatabaseFixture db, Uri? defaultUrl, Action<WebhookOptions>? configure = null)
     {
         Db = db;
@@ -37,7 +39,7 @@ internal sealed class DeliveryRig
         Recordings = new RecordingStatusWebhooks(publisher, Store, TimeProvider.System, NullLogger<RecordingStatusWebhooks>.Instance);
         var http = new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         Delivery = new WebhookDelivery(Store, Jobs, http, options, TimeProvider.System, NullLogger<WebhookDelivery>.Instance);
-        Sweep = new WebhookSweepJob(Store, Jobs, options, NullLogger<WebhookSweepJob>.Instance);
+        Dispatcher = new WebhookDispatcher(Store, Jobs, options, NullLogger<WebhookDispatcher>.Instance);
     }
 
     public DatabaseFixture Db { get; }
@@ -55,7 +57,7 @@ internal sealed class DeliveryRig
 
     public WebhookDelivery Delivery { get; }
 
-    public WebhookSweepJob Sweep { get; }
+    public WebhookDispatcher Dispatcher { get; }
 
     /// <summary>A new ringing call (so a call.ringing event) in a new room with <paramref name="roomUrl"/>.</summary>
     public async Task<CallRecord> NewCallAsync(Uri? roomUrl = null)
@@ -65,9 +67,11 @@ internal sealed class DeliveryRig
         {
             Id = RoomStore.NewId(), CallerUserId = caller, CalleeNumber = "+15551230001", Media = "audio", WebhookUrl = roomUrl?.AbsoluteUri,
         });
+        var id = Guid.NewGuid();
+        _calls.Add(id);
         return await Calls.CreateAsync(new CallRecord
         {
-            Id = Guid.NewGuid(), RoomId = room.Id, Caller = caller, CalleeNumber = room.CalleeNumber, Media = "audio",
+            Id = id, RoomId = room.Id, Caller = caller, CalleeNumber = room.CalleeNumber, Media = "audio",
             Status = CallStatuses.Ringing, CreatedAt = DateTime.UtcNow, RingingAt = DateTime.UtcNow,
         }, "created");
     }
@@ -94,23 +98,37 @@ internal sealed class DeliveryRig
             new { eventId })];
     }
 
-    /// <summary>Runs every job in the log, waiting out scheduled delays, until none is left; the outcomes in order.</summary>
+    /// <summary>
+    /// Runs every job in the log, and what the dispatcher enqueues as retries fall due, until no event of this rig's
+    /// calls is pending; the outcomes in order.
+    /// </summary>
     public async Task<IReadOnlyList<(Guid Id, WebhookRunOutcome Outcome)>> DrainAsync()
     {
         var outcomes = new List<(Guid, WebhookRunOutcome)>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (Jobs.TryTake(out var job))
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the jobs kept coming");
-            if (job.Delay is { } delay)
+            Assert.True(DateTime.UtcNow < deadline, "events still pending after 30 s");
+            while (Jobs.TryTake(out var eventId))
             {
-                await Task.Delay(delay);
+                outcomes.Add((eventId, await Delivery.RunAsync(eventId, CancellationToken.None)));
             }
 
-            outcomes.Add((job.EventId, await Delivery.RunAsync(job.EventId, CancellationToken.None)));
-        }
+            if (!await AnyPendingAsync())
+            {
+                return outcomes;
+            }
 
-        return outcomes;
+            await Task.Delay(50);
+            await Dispatcher.DispatchOnceAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<bool> AnyPendingAsync()
+    {
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM webhook_events WHERE state = 'pending' AND call_id = ANY(@calls))", new { calls = _calls.ToArray() });
     }
 
     public sealed record EventRow
@@ -136,15 +154,13 @@ internal sealed class DeliveryRig
 /// <summary>What the webhook parts asked to run, in order (Hangfire's place in <see cref="DeliveryRig"/>).</summary>
 internal sealed class JobLog : IWebhookJobs
 {
-    private readonly ConcurrentQueue<(Guid EventId, TimeSpan? Delay)> _jobs = new();
+    private readonly ConcurrentQueue<Guid> _jobs = new();
 
     public int Count => _jobs.Count;
 
-    public void Enqueue(Guid eventId) => _jobs.Enqueue((eventId, null));
+    public void Enqueue(Guid eventId) => _jobs.Enqueue(eventId);
 
-    public void Schedule(Guid eventId, TimeSpan delay) => _jobs.Enqueue((eventId, delay));
+    public bool TryTake(out Guid eventId) => _jobs.TryDequeue(out eventId);
 
-    public bool TryTake(out (Guid EventId, TimeSpan? Delay) job) => _jobs.TryDequeue(out job);
-
-    public IReadOnlyList<(Guid EventId, TimeSpan? Delay)> Snapshot => [.. _jobs];
+    public IReadOnlyList<Guid> Snapshot => [.. _jobs];
 }

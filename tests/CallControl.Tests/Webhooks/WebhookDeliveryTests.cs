@@ -167,10 +167,38 @@ public sealed class WebhookDeliveryTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task The_sweep_enqueues_a_due_event_whose_job_was_lost_and_nothing_else()
+    public async Task A_retry_is_dispatched_once_its_backoff_ran_out_and_not_before()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(DeliveryRig.Secret, ReceiverReply.ServerError);
+        var rig = new DeliveryRig(db, receiver.Url, o => o.FirstRetryDelay = o.MaxRetryDelay = TimeSpan.FromSeconds(2));
+        var call = await rig.NewCallAsync();
+        Assert.True(rig.Jobs.TryTake(out var eventId));
+        Assert.Equal(WebhookRunOutcome.Retrying, await rig.Delivery.RunAsync(eventId, CancellationToken.None));
+
+        Assert.Equal(0, await rig.Dispatcher.DispatchOnceAsync(CancellationToken.None));
+        Assert.Equal(WebhookRunOutcome.NothingToDo, await rig.Delivery.RunAsync(eventId, CancellationToken.None));
+        Assert.Single(receiver.Requests);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await rig.Dispatcher.DispatchOnceAsync(CancellationToken.None) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the retry was never dispatched");
+            await Task.Delay(100);
+        }
+
+        Assert.True(rig.Jobs.TryTake(out var again));
+        Assert.Equal(eventId, again);
+        // Dispatched once: the next pass leaves it alone while its job is pending.
+        Assert.Equal(0, await rig.Dispatcher.DispatchOnceAsync(CancellationToken.None));
+        Assert.Equal(WebhookRunOutcome.Delivered, await rig.Delivery.RunAsync(eventId, CancellationToken.None));
+        Assert.Single(receiver.ProcessedFor(call.Id));
+    }
+
+    [Fact]
+    public async Task The_dispatcher_enqueues_an_event_whose_job_was_lost_and_nothing_else()
     {
         await using var receiver = await WebhookReceiver.StartAsync(DeliveryRig.Secret);
-        var rig = new DeliveryRig(db, receiver.Url, o => o.SweepAfter = TimeSpan.FromMinutes(1));
+        var rig = new DeliveryRig(db, receiver.Url, o => o.LostJobAfter = TimeSpan.FromMinutes(1));
         var lost = await rig.NewCallAsync();
         var fresh = await rig.NewCallAsync();
         while (rig.Jobs.TryTake(out _))
@@ -179,18 +207,20 @@ public sealed class WebhookDeliveryTests(DatabaseFixture db)
         }
 
         var lostEvent = Assert.Single(await rig.EventsAsync(lost.Id)).Id;
+        var freshEvent = Assert.Single(await rig.EventsAsync(fresh.Id)).Id;
         await using (var connection = await db.DataSource.OpenConnectionAsync())
         {
             await connection.ExecuteAsync(
-                "UPDATE webhook_events SET next_attempt_at = now() - interval '5 minutes' WHERE id = @lostEvent", new { lostEvent });
+                "UPDATE webhook_events SET next_attempt_at = now() - interval '5 minutes', dispatched_at = now() - interval '5 minutes' WHERE id = @lostEvent",
+                new { lostEvent });
         }
 
-        await rig.Sweep.RunAsync(CancellationToken.None);
+        await rig.Dispatcher.DispatchOnceAsync(CancellationToken.None);
 
-        var freshEvent = Assert.Single(await rig.EventsAsync(fresh.Id)).Id;
-        Assert.Contains(rig.Jobs.Snapshot, j => j.EventId == lostEvent);
-        Assert.DoesNotContain(rig.Jobs.Snapshot, j => j.EventId == freshEvent);
-        await rig.DrainAsync();
+        Assert.Contains(lostEvent, rig.Jobs.Snapshot);
+        Assert.DoesNotContain(freshEvent, rig.Jobs.Snapshot);
+        Assert.Equal(WebhookRunOutcome.Delivered, await rig.Delivery.RunAsync(lostEvent, CancellationToken.None));
         Assert.Single(receiver.ProcessedFor(lost.Id));
+        Assert.Equal(WebhookRunOutcome.Delivered, await rig.Delivery.RunAsync(freshEvent, CancellationToken.None));
     }
 }
