@@ -73,25 +73,34 @@ internal sealed partial class ApiCommands
         return $"+OK {c.Uuid} received DTMF {p[1]}.\n";
     }
 
+    /// <summary>
+    /// uuid_record as mod_commands.c's session_record_function answers it: start, stop, pause, resume, mask and unmask
+    /// (actions compared case-insensitively); every action but start names the file the media bug records to.
+    /// </summary>
     private string UuidRecord(string? args)
     {
+        const string Usage = "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n";
         var p = Split(args);
         if (p.Length < 3)
         {
-            return "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n";
+            return Usage;
         }
         if (_engine.Find(p[0]) is not { } c)
         {
             return "-ERR Cannot locate session!\n";
         }
-        var ok = p[1] switch
+        var path = p[2];
+        return p[1].ToLowerInvariant() switch
         {
-            "start" => _engine.StartRecording(c, string.Join(' ', p[2..])),
-            "stop" => _engine.StopRecording(c, "success-maxtime"),
-            "mask" or "unmask" => c.Recording is not null,
-            _ => false,
+            "start" => _engine.StartRecording(c, string.Join(' ', p[2..])) ? "+OK Success\n" : "-ERR Cannot record session!\n",
+            "stop" => _engine.IsRecordingTo(c, path) && _engine.StopRecording(c, "success-maxtime")
+                ? "+OK Success\n" : "-ERR Cannot stop record session!\n",
+            "pause" => _engine.SetRecordingFlag(c, path, "pause", true) ? "+OK Success\n" : "-ERR Cannot pause recording session!\n",
+            "resume" => _engine.SetRecordingFlag(c, path, "pause", false) ? "+OK Success\n" : "-ERR Cannot resume recording session!\n",
+            "mask" => _engine.SetRecordingFlag(c, path, "mask", true) ? "+OK Success\n" : "-ERR Cannot mask recording session!\n",
+            "unmask" => _engine.SetRecordingFlag(c, path, "mask", false) ? "+OK Success\n" : "-ERR Cannot unmask recording session!\n",
+            _ => Usage,
         };
-        return ok ? "+OK Success\n" : "-ERR Failure\n";
     }
 
     private string UuidSetVar(string? args)

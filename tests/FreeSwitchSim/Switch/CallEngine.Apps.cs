@@ -140,7 +140,8 @@ internal sealed partial class CallEngine
                 StartRecording(c, data);
                 return true;
             case "stop_record_session":
-                StopRecording(c, "success");
+                // Closed on a live channel: success-maxtime, as the captures' explicit stops show.
+                StopRecording(c, "success-maxtime");
                 return true;
             case "socket":
                 StartSocket(c, run, data);

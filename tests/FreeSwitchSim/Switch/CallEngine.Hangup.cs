@@ -43,7 +43,9 @@ internal sealed partial class CallEngine
         Events.Fire(c, "CHANNEL_HANGUP", CallSites.Hangup, vars: true);
         if (c.Recording is not null)
         {
-            StopRecording(c, "success");
+            // The media bug closes on a channel that is down: with no silence detection configured speech counts as
+            // detected, so FreeSWITCH reports success-silence (switch_ivr_async.c record_callback, CLOSE).
+            StopRecording(c, "success-silence");
         }
         foreach (var hook in c.HangupHooks.ToArray())
         {

@@ -53,7 +53,11 @@ internal sealed partial class CallEngine
             return false;
         }
         c.Recording = null;
-        var ms = Math.Max(0, (NowUs() - rec.StartedUs) / 1000);
+        // A paused media bug (SMBF_PAUSE) reads no frames: paused time is not in the file, nor in record_ms, which
+        // FreeSWITCH computes from the samples written (switch_ivr_async.c send_record_stop_event).
+        var now = NowUs();
+        var pausedUs = rec.PausedUs + (rec.PausedSinceUs is long since ? now - since : 0);
+        var ms = Math.Max(0, (now - rec.StartedUs - pausedUs) / 1000);
         var samples = ms * rec.Rate / 1000;
         var channels = rec.Stereo ? 2 : 1;
         long size;
@@ -78,6 +82,42 @@ internal sealed partial class CallEngine
             .Add("Media-Bug-Target", rec.Path));
         return true;
     }
+
+    /// <summary>
+    /// uuid_record pause|resume (switch_ivr_record_session_pause) and mask|unmask (switch_ivr_record_session_mask): the
+    /// media bug is found by the file it records to; no event is fired. Setting a flag that is already set succeeds,
+    /// as FreeSWITCH's does. False when the leg records no such file.
+    /// </summary>
+    public bool SetRecordingFlag(Channel c, string path, string flag, bool on)
+    {
+        var rec = c.Recording;
+        if (rec is null || !string.Equals(rec.Path, ResolvePath(path), StringComparison.Ordinal))
+        {
+            return false;
+        }
+        if (flag == "pause")
+        {
+            if (on && rec.PausedSinceUs is null)
+            {
+                rec.PausedSinceUs = NowUs();
+            }
+            else if (!on && rec.PausedSinceUs is long since)
+            {
+                rec.PausedUs += NowUs() - since;
+                rec.PausedSinceUs = null;
+            }
+        }
+        else
+        {
+            rec.Masked = on;
+        }
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="path"/> names the leg's running recording ("all" names any), as
+    /// switch_ivr_stop_record_session looks the media bug up.</summary>
+    public bool IsRecordingTo(Channel c, string path) =>
+        c.Recording is { } rec && (path == "all" || string.Equals(rec.Path, ResolvePath(path), StringComparison.Ordinal));
 
     /// <summary>Relative paths land in the recordings dir, as FreeSWITCH's record apps do.</summary>
     private string ResolvePath(string path) =>

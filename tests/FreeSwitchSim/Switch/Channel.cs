@@ -182,4 +182,13 @@ internal sealed class RecordingState
     public required bool Stereo { get; init; }
     public required int Rate { get; init; }
     public int? LimitSeconds { get; init; }
+
+    /// <summary>When the current pause began (uuid_record pause), or null while recording.</summary>
+    public long? PausedSinceUs { get; set; }
+
+    /// <summary>Paused time before the current pause.</summary>
+    public long PausedUs { get; set; }
+
+    /// <summary>uuid_record mask: audio replaced by silence, the timeline kept.</summary>
+    public bool Masked { get; set; }
 }
