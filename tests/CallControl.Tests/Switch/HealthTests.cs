@@ -13,12 +13,14 @@ public sealed class HealthTests
     public async Task Ready_is_503_naming_the_node_until_it_connects_then_200()
     {
         await using var sim = await SimulatorHost.StartAsync(new SimulatorHostOptions());
-        sim.Faults.Refuse(TimeSpan.FromSeconds(3));
+        // Refused until the not-ready answer is in hand, however long the service takes to start on a loaded machine.
+        sim.Faults.Refuse(TimeSpan.FromMinutes(5));
         await using var service = await ServiceHost.StartAsync(new Dictionary<string, int> { ["node1"] = sim.EslPort });
 
         using var live = await service.Http.GetAsync("/health/live");
         using var notReady = await service.Http.GetAsync("/health/ready");
         using var notReadyBody = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync());
+        sim.Faults.Refuse(TimeSpan.FromMilliseconds(1));
         var ready = await ServiceHostWait.UntilAsync(
             () => service.Http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "ready");
         using var readyBody = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
