@@ -38,7 +38,9 @@ pids+=($!)
 export ConnectionStrings__CallControl="$db"
 export FreeSwitch__Nodes__0__Name="sim1" FreeSwitch__Nodes__0__Host="127.0.0.1" \
   FreeSwitch__Nodes__0__Port="$esl_port" FreeSwitch__Nodes__0__Password="$esl_password" \
-  FreeSwitch__Nodes__0__VertoUrl="ws://127.0.0.1:8081"
+  FreeSwitch__Nodes__0__VertoUrl="ws://127.0.0.1:8081" \
+  FreeSwitch__Nodes__0__RecordingsPath="$repo/.local/recordings" \
+  Recording__Folder="$repo/.local/recordings" Recording__Archive__Path="$repo/.local/archive"
 export ASPNETCORE_URLS="http://127.0.0.1:$http_port"
 ./callcontrol serve &
 pids+=($!)

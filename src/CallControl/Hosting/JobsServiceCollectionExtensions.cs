@@ -1,5 +1,6 @@
 using CallControl.Data;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,9 @@ public static class JobsServiceCollectionExtensions
             };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
         });
+        // Registered before AddHangfire (which only adds one if none is there): the client, the server's performer and
+        // state changer take their filters from here.
+        services.AddSingleton<IJobFilterProvider>(sp => new JobsFilters.Provider(sp, sp.GetServices<JobsFilters.JobFilterType>()));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

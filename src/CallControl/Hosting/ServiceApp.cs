@@ -1,5 +1,6 @@
 using CallControl.Admin;
 using CallControl.Calls.Dtmf;
+using CallControl.Calls.Recording;
 using CallControl.Cdr;
 using CallControl.Data;
 using CallControl.Health;
@@ -27,6 +28,7 @@ public static class ServiceApp
         builder.Services.AddRooms(builder.Configuration);
         builder.Services.AddDtmf();
         builder.Services.AddWebhooks();
+        builder.Services.AddRecordingControl(builder.Configuration);
         return builder;
     }
 
@@ -41,6 +43,7 @@ public static class ServiceApp
         app.MapDtmf();
         app.MapWebhooksAdmin();
         app.MapJobsDashboard();
+        app.MapRecordings();
         return app;
     }
 

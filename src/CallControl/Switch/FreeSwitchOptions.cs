@@ -54,6 +54,11 @@ public sealed class FreeSwitchOptions
                 problems.Add($"{at}:Password is required (and has no line breaks).");
             }
 
+            if (!Calls.Recording.RecordingPaths.IsValidFolder(node.RecordingsPath))
+            {
+                problems.Add($"{at}:RecordingsPath '{node.RecordingsPath}' must be an absolute path of letters, digits, '/', '-', '_' and '.'.");
+            }
+
             if (node.VertoUrl is { } verto && (!Uri.TryCreate(verto, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss")))
             {
                 problems.Add($"{at}:VertoUrl '{verto}' is not a ws:// or wss:// URL.");
@@ -94,4 +99,11 @@ public sealed class FreeSwitchNodeOptions
 
     /// <summary>The verto WebSocket URL handed to clients for rooms placed on this node.</summary>
     public string? VertoUrl { get; set; }
+
+    /// <summary>The recordings folder as this node's FreeSWITCH sees it (an absolute path without spaces: it goes into
+    /// <c>uuid_record</c>). The service records calls to <c>&lt;folder&gt;/&lt;room&gt;/&lt;call&gt;.wav</c>.</summary>
+    public string RecordingsPath { get; set; } = DefaultRecordingsPath;
+
+    /// <summary>FreeSWITCH's own <c>$${recordings_dir}</c> for a source install (the captures' node).</summary>
+    public const string DefaultRecordingsPath = "/usr/local/freeswitch/recordings";
 }

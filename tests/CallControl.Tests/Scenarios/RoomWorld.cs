@@ -49,6 +49,13 @@ public sealed class RoomWorld : IAsyncLifetime
 
     public SimulatorHost Sim { get; private set; } = null!;
 
+    /// <summary>The recordings folder, shared by the simulated node (it writes WAVs there) and the service (the archive
+    /// job reads them): FreeSwitch:Nodes:0:RecordingsPath and Recording:Folder.</summary>
+    public string RecordingsFolder { get; } = Path.Combine(Path.GetTempPath(), "callcontrol-tests", "recordings-" + Guid.NewGuid().ToString("N")[..10]);
+
+    /// <summary>The filesystem archive store's folder (Recording:Archive:Path).</summary>
+    public string ArchiveFolder { get; } = Path.Combine(Path.GetTempPath(), "callcontrol-tests", "archive-" + Guid.NewGuid().ToString("N")[..10]);
+
     public FakeTimeProvider RingClock { get; } = new(DateTimeOffset.UtcNow);
 
     public HttpClient Http { get; private set; } = null!;
@@ -65,7 +72,17 @@ public sealed class RoomWorld : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await ServiceHostDatabase.MigrateOnceAsync();
-        Sim = await SimulatorHost.StartAsync(new SimulatorHostOptions { ConfigureSwitch = o => _simOptions = o, ControlPort = 0 });
+        Directory.CreateDirectory(RecordingsFolder);
+        Directory.CreateDirectory(ArchiveFolder);
+        Sim = await SimulatorHost.StartAsync(new SimulatorHostOptions
+        {
+            ConfigureSwitch = o =>
+            {
+                _simOptions = o;
+                o.RecordingsDir = RecordingsFolder;
+            },
+            ControlPort = 0,
+        });
         Sim.Switch.EventFired += e => Events.Enqueue(e);
         var config = new Dictionary<string, string?>
         {
@@ -77,6 +94,9 @@ public sealed class RoomWorld : IAsyncLifetime
             ["FreeSwitch:Nodes:0:Port"] = Sim.EslPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FreeSwitch:Nodes:0:Password"] = "ClueCon",
             ["FreeSwitch:Nodes:0:VertoUrl"] = "ws://127.0.0.1:8081",
+            ["FreeSwitch:Nodes:0:RecordingsPath"] = RecordingsFolder,
+            ["Recording:Folder"] = RecordingsFolder,
+            ["Recording:Archive:Path"] = ArchiveFolder,
             ["Auth:SigningKey"] = SigningKey,
             ["Rooms:PstnRingTimeout"] = "00:00:02",
             ["Dialing:MaxConcurrentPstnCalls"] = "1000",
@@ -156,6 +176,17 @@ public sealed class RoomWorld : IAsyncLifetime
         if (Sim is not null)
         {
             await Sim.DisposeAsync();
+        }
+
+        foreach (var folder in new[] { RecordingsFolder, ArchiveFolder })
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

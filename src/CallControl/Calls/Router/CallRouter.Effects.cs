@@ -1,4 +1,5 @@
 using System.Globalization;
+using CallControl.Calls.Recording;
 using CallControl.Data;
 using CallControl.Dialing;
 using CallControl.Switch;
@@ -55,10 +56,9 @@ public sealed partial class CallRouter
                         session.RingTimer = null;
                         break;
                     case StartRecording recording:
-                        await Node(session).ApiAsync(
-                            "uuid_record",
-                            string.Create(CultureInfo.InvariantCulture, $"{NodeCommands.Uuid(recording.LegUuid)} start {session.RoomId}-{session.CallId:D}.wav"),
-                            cancellationToken).ConfigureAwait(false);
+                        // Stereo into <recordings>/<room>/<call>.wav, the row written when FreeSWITCH accepts.
+                        await _services.GetRequiredService<RecordingController>()
+                            .StartAsync(session, recording.LegUuid, cancellationToken).ConfigureAwait(false);
                         break;
                     default:
                         // SetAnswered and SetFinalFields ride on the transition before them (FactsOf).
@@ -217,6 +217,9 @@ public sealed partial class CallRouter
         if (transition.To.IsFinal())
         {
             await _rooms.SetStateAsync(session.RoomId, "closed", cancellationToken).ConfigureAwait(false);
+            // The call's end is one of the two things (with RECORD_STOP) a recording's archive waits for.
+            await _services.GetRequiredService<RecordingTracker>()
+                .CallEndedAsync(session.CallId, change.EndedAt ?? transition.At.UtcDateTime, cancellationToken).ConfigureAwait(false);
         }
     }
 

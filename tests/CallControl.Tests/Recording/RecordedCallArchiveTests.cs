@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using CallControl.Calls.Recording;
+using CallControl.Tests.Scenarios;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallControl.Tests.Recording;
+
+/// <summary>
+/// A room with record: true, end to end: the simulated node records the bridged call (stereo, into the folder the
+/// service chose), RECORD_START/STOP and the call's end are tracked in PostgreSQL, and the archive job (real Hangfire
+/// storage, real files) leaves an Ogg/Opus file that ffprobe and opusinfo accept.
+/// </summary>
+[Collection(RoomWorldGroup.Name)]
+public sealed class RecordedCallArchiveTests(RoomWorld world)
+{
+    [Fact]
+    public async Task A_recorded_call_ends_archived_as_stereo_ogg_opus_of_the_talk_time()
+    {
+        var call = await world.AnsweredRecordedCallAsync();
+        var started = Assert.Single(await world.UntilRecordingsAsync(call.CallId, 1, ["recording"]));
+        var relative = $"{call.Room.RoomId}/{call.CallId:D}.wav";
+        Assert.Equal(relative, started.RelativePath);
+        Assert.Equal($"{world.RecordingsFolder}/{relative}", started.NodePath);
+        Assert.Equal(Guid.Parse(call.CallerLeg), started.LegUuid);
+        Assert.Equal(started.Id.ToString(), await world.CallRecordingIdAsync(call.CallId));
+        // RECORD_STEREO is set on the leg before uuid_record starts: one party per channel.
+        var commands = world.Events.Where(e => e.Name == "API" && (e.Get("API-Command-Argument") ?? "").StartsWith(call.CallerLeg, StringComparison.Ordinal))
+            .Select(e => $"{e.Get("API-Command")} {e.Get("API-Command-Argument")}").ToList();
+        var stereo = commands.IndexOf($"uuid_setvar {call.CallerLeg} RECORD_STEREO true");
+        var start = commands.IndexOf($"uuid_record {call.CallerLeg} start {started.NodePath}");
+        Assert.InRange(stereo, 0, start - 1);
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the parties talk
+        world.Sim.Switch.Hangup(call.CallerLeg);
+
+        var archived = Assert.Single(await world.UntilRecordingsAsync(call.CallId, 1, ["archived", "failed"], RecordingSteps.ArchiveWait));
+        Assert.Equal("archived", archived.State);
+        Assert.NotNull(archived.StoppedAt);
+        Assert.NotNull(archived.CallEndedAt);
+        Assert.InRange(archived.DurationMs!.Value, 1900, 60_000);
+        Assert.False(string.IsNullOrEmpty(archived.ArchiveJobId));
+        Assert.NotEqual(RecordingStore.EnqueuingMarker, archived.ArchiveJobId);
+
+        var file = new Uri(archived.ArchiveLocation!).LocalPath;
+        Assert.StartsWith(world.ArchiveFolder, file, StringComparison.Ordinal);
+        var (code, json) = await RecordingSteps.RunAsync(
+            "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels:format=format_name,duration", "-of", "json", file);
+        Assert.True(code == 0, json);
+        using var probe = JsonDocument.Parse(json);
+        var stream = probe.RootElement.GetProperty("streams")[0];
+        Assert.Equal("opus", stream.GetProperty("codec_name").GetString());
+        Assert.Equal(2, stream.GetProperty("channels").GetInt32());
+        Assert.Equal("ogg", probe.RootElement.GetProperty("format").GetProperty("format_name").GetString());
+        var seconds = double.Parse(probe.RootElement.GetProperty("format").GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, (archived.DurationMs.Value / 1000.0) - 0.25, (archived.DurationMs.Value / 1000.0) + 0.25);
+        var (opusCode, info) = await RecordingSteps.RunAsync("opusinfo", file);
+        Assert.True(opusCode == 0, info);
+        Assert.Contains("Channels: 2", info, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_archive_is_enqueued_once_whatever_repeats_the_stop_or_the_call_end()
+    {
+        var call = await world.AnsweredRecordedCallAsync();
+        await world.UntilRecordingsAsync(call.CallId, 1, ["recording"]);
+        world.Sim.Switch.Hangup(call.CalleeLeg);
+        var archived = Assert.Single(await world.UntilRecordingsAsync(call.CallId, 1, ["archived", "failed"], RecordingSteps.ArchiveWait));
+        Assert.Equal("archived", archived.State);
+
+        // The call's end told again, and the trigger tried again: nothing new is enqueued.
+        await world.Services.GetRequiredService<RecordingTracker>().CallEndedAsync(call.CallId, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Null(await world.Services.GetRequiredService<RecordingArchiveTrigger>().TryEnqueueAsync(archived.Id, CancellationToken.None));
+        var after = Assert.Single(await world.RecordingsAsync(call.CallId));
+        Assert.Equal(archived.ArchiveJobId, after.ArchiveJobId);
+        Assert.Equal(archived.CallEndedAt, after.CallEndedAt);
+        Assert.Equal("archived", after.State);
+    }
+}
