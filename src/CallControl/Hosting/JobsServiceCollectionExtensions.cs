@@ -1,5 +1,6 @@
 using CallControl.Data;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -50,6 +51,9 @@ public static class JobsServiceCollectionExtensions
         });
         // Registered before AddHangfire (which only adds one if none is there): the client, the server's performer and
         // state changer take their filters from here.
+        // Hangfire.AspNetCore's default activator is JobActivator.Current, process-wide and set by whichever host
+        // configured last: jobs would be built from another host's container. This one uses this container's scopes.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp => new JobsFilters.Provider(sp, sp.GetServices<JobsFilters.JobFilterType>()));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
