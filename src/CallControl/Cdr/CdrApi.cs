@@ -7,8 +7,8 @@ namespace CallControl.Cdr;
 
 /// <summary>
 /// <c>POST /fs/cdr</c>: FreeSWITCH's mod_json_cdr delivers each leg's CDR here (basic auth with the shared secret).
-/// 200 only once the row is stored: anything else makes FreeSWITCH retry and spool the CDR to disk, so a database
-/// outage loses nothing. Bad credentials are 401 and a body that is not a CDR is 400; neither writes anything.
+/// 200 only once the row is durable (in PostgreSQL, or in the local CDR journal while PostgreSQL is unreachable):
+/// anything else makes FreeSWITCH retry and spool the CDR to disk, so an outage loses nothing. Bad credentials are 401 and a body that is not a CDR is 400; neither writes anything.
 /// </summary>
 public static class CdrApi
 {
@@ -57,8 +57,9 @@ public static class CdrApi
         {
             await writer.WriteAsync(result.Leg, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
+            Log.CdrStoreFailed(logger, result.Leg.LegUuid, "json_cdr", e);
             // FreeSWITCH keeps the CDR and retries: say "not now", not "bad request".
             return TypedResults.Problem("The CDR could not be stored; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }

@@ -1,4 +1,5 @@
 using CallControl.Auth;
+using CallControl.Cdr.Journal;
 using CallControl.Switch;
 
 namespace CallControl.Cdr;
@@ -7,7 +8,7 @@ namespace CallControl.Cdr;
 public static class CdrServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="CdrWriter"/>, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), and
+    /// Adds <see cref="CdrWriter"/> with its journal for database outages (<c>Cdr:JournalPath</c>) and the replay loop, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), and
     /// binds the callback secret (<c>FreeSwitch:CallbackUser</c>/<c>CallbackSecret</c>) that <c>POST /fs/cdr</c> checks.
     /// Needs the data services (<c>AddCallControlData</c>: <c>LegStore</c>). Map the endpoint with <c>MapCdr()</c>.
     /// </summary>
@@ -15,6 +16,12 @@ public static class CdrServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<FreeSwitchCallbackOptions>().Bind(configuration.GetSection(FreeSwitchCallbackOptions.SectionName));
+        services.AddOptions<CdrJournalOptions>().Bind(configuration.GetSection(CdrJournalOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.JournalPath), "Cdr:JournalPath must name a file.")
+            .Validate(o => o.JournalReplayInterval > TimeSpan.Zero, "Cdr:JournalReplayInterval must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<CdrJournal>();
+        services.AddHostedService<CdrJournalReplayer>();
         services.AddSingleton<CdrWriter>();
         services.AddSingleton<IFreeSwitchEventHandler, HangupCdrHandler>();
         return services;

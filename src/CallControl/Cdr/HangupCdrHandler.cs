@@ -7,8 +7,9 @@ namespace CallControl.Cdr;
 
 /// <summary>
 /// The event path of the CDR: each leg's CHANNEL_HANGUP_COMPLETE (from any node) writes the leg's row at once, through
-/// the same upsert as mod_json_cdr's POST, which arrives later and completes it. If this write fails (database down),
-/// the POST still brings the row: FreeSWITCH spools and retries it until we answer 200.
+/// the same upsert as mod_json_cdr's POST, which arrives later and completes it. With the database down the write goes
+/// to the CDR journal; should even that fail (disk), the POST still brings the row: FreeSWITCH spools and retries it
+/// until we answer 200.
 /// </summary>
 public sealed class HangupCdrHandler(CdrWriter writer, ILogger<HangupCdrHandler> logger) : IFreeSwitchEventHandler
 {
@@ -31,9 +32,10 @@ public sealed class HangupCdrHandler(CdrWriter writer, ILogger<HangupCdrHandler>
         {
             await writer.WriteAsync(leg, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
         {
-            // Logged by the writer; mod_json_cdr's POST is the backstop for this leg.
+            // mod_json_cdr's POST is the backstop for this leg.
+            Log.CdrStoreFailed(logger, leg.LegUuid, "event", e);
         }
     }
 }

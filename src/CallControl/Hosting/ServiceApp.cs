@@ -4,6 +4,7 @@ using CallControl.Calls.Recording;
 using CallControl.Cdr;
 using CallControl.Data;
 using CallControl.Health;
+using CallControl.Observability;
 using CallControl.Rooms;
 using CallControl.Switch;
 using CallControl.Webhooks;
@@ -29,6 +30,7 @@ public static class ServiceApp
         builder.Services.AddDtmf();
         builder.Services.AddWebhooks();
         builder.Services.AddRecordingControl(builder.Configuration);
+        builder.Services.AddObservability();
         return builder;
     }
 
@@ -44,6 +46,7 @@ public static class ServiceApp
         app.MapWebhooksAdmin();
         app.MapJobsDashboard();
         app.MapRecordings();
+        app.MapMetrics();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using CallControl.Esl.Events;
+using CallControl.Observability;
 
 namespace CallControl.Calls.Router;
 
@@ -16,6 +17,7 @@ public sealed partial class CallRouter
             return;
         }
 
+        using var scope = _logger.BeginScope(CallLogScope.ForLeg(leg));
         var at = Now;
         switch (freeSwitchEvent.EventName)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CallControl.Data;
 using CallControl.Dialing;
+using CallControl.Observability;
 using CallControl.Rooms;
 using CallControl.Switch;
 using Microsoft.Extensions.Options;
@@ -69,6 +70,9 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     public CallSession? FindByRoom(string roomId) =>
         _byRoom.TryGetValue(roomId, out var id) && _calls.TryGetValue(id, out var session) ? session : null;
 
+    /// <summary>Calls held that have not reached a final status (a gauge; read without the calls' gates).</summary>
+    public int ActiveCalls => _calls.Values.Count(s => !s.State.IsFinal);
+
     /// <summary>Now, as the router stamps inputs.</summary>
     public DateTimeOffset Now => _clock.GetUtcNow();
 
@@ -135,6 +139,8 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     /// </summary>
     private async Task SubmitAsync(CallSession session, CallInput first, CancellationToken cancellationToken)
     {
+        // Every line logged while the call handles an input (here, in the stores, in the ESL commands) names it.
+        using var scope = _logger.BeginScope(CallLogScope.ForCall(session.CallId, session.RoomId));
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -143,6 +149,11 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
             while (pending.TryDequeue(out var input))
             {
                 var transition = CallMachine.Handle(session.State, input);
+                if (transition.State.IsFinal && !session.State.IsFinal)
+                {
+                    _services.GetService<ServiceMetrics>()?.CallEnded(transition.State.Status!.Value);
+                }
+
                 session.State = transition.State;
                 if (transition.Commands.Count > 0)
                 {

@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using CallControl.Calls;
+using CallControl.Calls.Router;
+using CallControl.Cdr.Journal;
+using CallControl.Switch;
+
+namespace CallControl.Observability;
+
+/// <summary>
+/// The service's own instruments, on a meter named <c>CallControl</c> created through the host's
+/// <see cref="IMeterFactory"/> (so two hosts in one process, as in the tests, keep their figures apart). The gauges read
+/// their parts when scraped; the parts are resolved lazily because the router and the node pool depend on each other.
+/// </summary>
+public sealed class ServiceMetrics
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "CallControl";
+
+    private readonly Counter<long> _callsEnded;
+    private readonly Counter<long> _cdrsJournaled;
+
+    /// <summary>Creates the meter and its instruments.</summary>
+    public ServiceMetrics(IMeterFactory meters, IServiceProvider services, BacklogSampler backlog)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        Meter = meters.Create(MeterName);
+        _callsEnded = Meter.CreateCounter<long>("callcontrol.calls.ended", "{call}", "Calls that reached a final status, by status.");
+        _cdrsJournaled = Meter.CreateCounter<long>("callcontrol.cdr.journaled", "{cdr}", "CDR writes spooled to the local journal because PostgreSQL was unreachable.");
+        Meter.CreateObservableGauge(
+            "callcontrol.calls.active",
+            () => (long)(services.GetService<CallRouter>()?.ActiveCalls ?? 0),
+            "{call}",
+            "Calls the router holds that have not reached a final status.");
+        Meter.CreateObservableGauge(
+            "callcontrol.dispatch.backlog",
+            () => (long)(services.GetService<NodePool>()?.DispatchBacklog ?? 0),
+            "{event}",
+            "FreeSWITCH events queued for the service's handlers (all partitions).");
+        Meter.CreateObservableGauge("callcontrol.nodes.connected", () => ObserveNodes(services), "{node}", "1 when the node's Event Socket is connected and authenticated.");
+        Meter.CreateObservableGauge(
+            "callcontrol.cdr.journal.pending",
+            () => (long)(services.GetService<CdrJournal>()?.Pending ?? 0),
+            "{cdr}",
+            "CDR writes in the local journal waiting for PostgreSQL.");
+        Meter.CreateObservableGauge("callcontrol.jobs.enqueued", () => Sampled(backlog.JobsEnqueued), "{job}", "Hangfire jobs enqueued (when Hangfire is registered).");
+        Meter.CreateObservableGauge("callcontrol.jobs.failed", () => Sampled(backlog.JobsFailed), "{job}", "Hangfire jobs in the failed state (when Hangfire is registered).");
+        Meter.CreateObservableGauge("callcontrol.recordings.failed", () => Sampled(backlog.RecordingsFailed), "{recording}", "Recordings whose archiving failed (recordings rows in state failed).");
+    }
+
+    /// <summary>The meter (the exposition listens to it by reference).</summary>
+    public Meter Meter { get; }
+
+    /// <summary>A call reached its final status.</summary>
+    public void CallEnded(CallStatus status) =>
+        _callsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
+
+    /// <summary>A CDR write went to the journal instead of PostgreSQL.</summary>
+    public void CdrJournaled(string source) =>
+        _cdrsJournaled.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    private static IEnumerable<Measurement<long>> ObserveNodes(IServiceProvider services)
+    {
+        if (services.GetService<NodePool>() is not { } pool)
+        {
+            yield break;
+        }
+
+        foreach (var node in pool.States)
+        {
+            yield return new Measurement<long>(node.Connected ? 1 : 0, new KeyValuePair<string, object?>("node", node.Name));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> Sampled(long? value)
+    {
+        if (value is { } v)
+        {
+            yield return new Measurement<long>(v);
+        }
+    }
+}
