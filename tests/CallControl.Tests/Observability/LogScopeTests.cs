@@ -46,6 +46,7 @@ public sealed class LogScopeTests
                 ["FreeSwitch:Nodes:0:Password"] = "ClueCon",
                 ["FreeSwitch:Nodes:0:VertoUrl"] = "ws://127.0.0.1:8081",
                 ["Auth:SigningKey"] = "log-scope-test-signing-key-0123456789-abcdef",
+                ["Jobs:Schema"] = JobsSchema.Unique(),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:CallControl.Calls"] = "Debug",
             });
