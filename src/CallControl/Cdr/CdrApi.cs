@@ -20,6 +20,8 @@ public static class CdrApi
     {
         endpoints.MapPost("/fs/cdr", ReceiveAsync)
             .RequireFreeSwitchSecret()
+            // Above the service's default body limit (Observability/RequestLimits): a long call's CDR is large.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes))
             .WithName("ReceiveJsonCdr")
             .WithTags("FreeSWITCH");
         return endpoints;

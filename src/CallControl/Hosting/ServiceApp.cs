@@ -31,6 +31,7 @@ public static class ServiceApp
         builder.Services.AddWebhooks();
         builder.Services.AddRecordingControl(builder.Configuration);
         builder.Services.AddObservability();
+        builder.AddRequestLimits();
         return builder;
     }
 

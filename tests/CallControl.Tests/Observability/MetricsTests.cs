@@ -56,9 +56,21 @@ public sealed class MetricsTests(RoomWorld world)
         await sampler.SampleAsync(CancellationToken.None);
         var before = await Scrape.GetAsync(world.Http);
 
-        // A queue no server of this host works on: the job stays enqueued in the real PostgreSQL storage.
-        var client = world.Services.GetRequiredService<Hangfire.IBackgroundJobClient>();
-        client.Create(Hangfire.Common.Job.FromExpression(() => Console.WriteLine("metrics probe")), new Hangfire.States.EnqueuedState("metrics_probe"));
+        // A job put straight into the real PostgreSQL storage, on a queue no server of this host works on, so it stays
+        // enqueued. (Through the storage, not IBackgroundJobClient: the client's filters are Hangfire's process-wide state.)
+        var storage = world.Services.GetRequiredService<Hangfire.JobStorage>();
+        using (var connection = storage.GetConnection())
+        {
+            var id = connection.CreateExpiredJob(
+                Hangfire.Common.Job.FromExpression(() => Console.WriteLine("metrics probe")),
+                new Dictionary<string, string>(), DateTime.UtcNow, TimeSpan.FromHours(1));
+            using var transaction = connection.CreateWriteTransaction();
+            transaction.SetJobState(id, new Hangfire.States.EnqueuedState("metrics_probe"));
+            transaction.AddToQueue("metrics_probe", id);
+            transaction.PersistJob(id);
+            transaction.Commit();
+        }
+
         await sampler.SampleAsync(CancellationToken.None);
         var after = await Scrape.GetAsync(world.Http);
 

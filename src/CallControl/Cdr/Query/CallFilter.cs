@@ -38,6 +38,8 @@ public sealed partial record CallFilter
         CallStatuses.Ringing, CallStatuses.FallbackDialing, CallStatuses.Answered, .. CallStatuses.Final,
     ];
 
+    private const int MaxTextLength = 256;
+
     /// <summary>Parses the filters; <paramref name="errors"/> names each bad parameter.</summary>
     public static CallFilter Parse(IQueryCollection query, Dictionary<string, string[]> errors)
     {
@@ -74,6 +76,16 @@ public sealed partial record CallFilter
         if (filter.HangupCause is { } cause && !HangupCauseName().IsMatch(cause))
         {
             errors["hangupCause"] = ["A FreeSWITCH hangup cause name, e.g. USER_BUSY: capitals, digits and '_'."];
+        }
+
+        // Free text is bound as a parameter, never spliced; but PostgreSQL refuses a NUL in text (a 500), and no id,
+        // node or cause has control characters or runs to kilobytes.
+        foreach (var (name, value) in new[] { ("caller", filter.Caller), ("callee", filter.Callee), ("room", filter.Room), ("node", filter.Node), ("hangupCause", filter.HangupCause) })
+        {
+            if (value is not null && (value.Length > MaxTextLength || value.Any(char.IsControl)))
+            {
+                errors[name] = [$"At most {MaxTextLength} characters, none of them control characters."];
+            }
         }
 
         if (filter.From is { } from && filter.To is { } to && from > to)
