@@ -43,6 +43,7 @@ public static class ServiceApp
         app.MapCdr();
         app.MapRoomsAndSignaling();
         app.MapAdminApi();
+        app.MapAdminConsole();
         app.MapDtmf();
         app.MapWebhooksAdmin();
         app.MapJobsDashboard();
