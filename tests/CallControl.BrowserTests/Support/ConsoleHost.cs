@@ -62,6 +62,8 @@ public sealed class ConsoleHost : IAsyncDisposable
                 ["FreeSwitch:CallbackSecret"] = "browser-test-callback-secret",
                 ["Auth:SigningKey"] = "browser-test-signing-key-0123456789-abcdefghij",
                 ["Logging:LogLevel:Default"] = "Warning",
+                // The console only reads: no job workers needed (the job storage is still installed).
+                ["Jobs:Enabled"] = "false",
             });
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         });
