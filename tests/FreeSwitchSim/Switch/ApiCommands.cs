@@ -66,6 +66,8 @@ internal sealed partial class ApiCommands
                 return _engine.Expand(null, args ?? "");
             case "hostname":
                 return _engine.Options.Hostname;
+            case "global_getvar":
+                return GlobalGetVar(args);
             case "version":
                 return $"FreeSWITCH Version {Heartbeat.Version} (git a88d069 2024-08-02 21:02:27Z 64bit)\n";
             case "reloadxml":
@@ -115,6 +117,25 @@ internal sealed partial class ApiCommands
         sb.Append("min idle cpu 0.00/99.73\n");
         sb.Append("Current Stack Size/Max 240K/8192K\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// global_getvar NAME: the global variable's value, no newline (mod_commands writes it with "%s"). Only the
+    /// variables the core sets at start are modelled: core_uuid (new on every start), hostname, switch_serial is not.
+    /// Without a name FreeSWITCH lists every global as NAME=VALUE lines.
+    /// </summary>
+    private string GlobalGetVar(string? args)
+    {
+        var globals = new List<KeyValuePair<string, string>>
+        {
+            new("hostname", _engine.Options.Hostname),
+            new("core_uuid", _engine.Bus.CoreUuid),
+        };
+        if (args is null)
+        {
+            return string.Concat(globals.Select(kv => $"{kv.Key}={kv.Value}\n"));
+        }
+        return globals.FirstOrDefault(kv => kv.Key == args.Split(' ')[0]).Value ?? "";
     }
 
     private string HupAll(string? args)

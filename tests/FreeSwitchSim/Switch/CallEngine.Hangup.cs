@@ -125,6 +125,22 @@ internal sealed partial class CallEngine
         c.Vars.Set(DispositionVar(c), value);
     }
 
+    /// <summary>
+    /// A leg ended by the switch going down (restart): cause SYSTEM_SHUTDOWN, its CDR variables stamped, no event
+    /// fired (the listeners were told "The system is being shut down." and are gone). The caller spools its CDR.
+    /// </summary>
+    public void EndForShutdown(Channel c)
+    {
+        c.HangupCause ??= "SYSTEM_SHUTDOWN";
+        c.AnswerState = "hangup";
+        c.HangupUs = c.HangupUs == 0 ? NowUs() : c.HangupUs;
+        if (c.Vars.Get(DispositionVar(c)) is null)
+        {
+            SetDisposition(c, remote: false);
+        }
+        SetHangupVars(c);
+    }
+
     /// <summary>The CDR variables switch_channel_set_timestamps / process_device_hangup write at CS_REPORTING.</summary>
     private void SetHangupVars(Channel c)
     {

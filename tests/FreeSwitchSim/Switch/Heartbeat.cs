@@ -62,7 +62,7 @@ internal sealed class Heartbeat : IDisposable
                 .Add("Session-Since-Startup", e.SessionsSinceStartup.ToString(CultureInfo.InvariantCulture))
                 .Add("Session-Peak-Max", e.PeakSessions.ToString(CultureInfo.InvariantCulture))
                 .Add("Session-Peak-FiveMin", e.PeakSessions.ToString(CultureInfo.InvariantCulture))
-                .Add("Idle-CPU", "99.000000"));
+                .Add("Idle-CPU", e.Options.IdleCpu.ToString("F6", CultureInfo.InvariantCulture)));
             var next = ((e.NowUs() / 1_000_000) + (long)e.Options.HeartbeatInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             e.Bus.Fire("RE_SCHEDULE", null, CallSites.ReSchedule, ev => ev
                 .Add("Task-ID", "1")

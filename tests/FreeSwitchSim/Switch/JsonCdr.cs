@@ -39,6 +39,20 @@ internal sealed class JsonCdr
         Track(Task.Run(() => PostOrSpoolAsync(c.Uuid, json)));
     }
 
+    /// <summary>Writes the leg's CDR straight to the spool (the module is going down with the switch): it is posted
+    /// when the spool is flushed after the restart.</summary>
+    public void Spool(Channel c, string coreUuid)
+    {
+        if (_options.JsonCdrUrl is null)
+        {
+            return;
+        }
+        Directory.CreateDirectory(SpoolDir);
+        var path = Path.Combine(SpoolDir, c.Uuid + ".cdr.json");
+        File.WriteAllText(path, CdrJson.Build(c, coreUuid, _options.Hostname));
+        Log.CdrSpooled(_logger, c.Uuid, path);
+    }
+
     /// <summary>Completes when every POST started so far has been delivered or spooled.</summary>
     public async Task WhenIdleAsync()
     {

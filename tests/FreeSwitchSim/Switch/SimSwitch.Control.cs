@@ -98,14 +98,20 @@ public sealed partial class SimSwitch
 
     public void SetGatewayRules(string gateway, IReadOnlyList<GatewayRule> rules) => _engine.Gateways.SetRules(gateway, rules);
 
-    /// <summary>As after a crash: every leg vanishes without events, Core-UUID and counters start again;
-    /// spooled CDRs stay and are re-sent.</summary>
+    /// <summary>
+    /// FreeSWITCH restarts: every leg ends with SYSTEM_SHUTDOWN without an event reaching a listener (they were told
+    /// the system is shutting down), and mod_json_cdr, going down too, spools those legs' CDRs; Core-UUID and
+    /// counters start again, and the spool (those CDRs and any older ones) is re-sent once the switch is back.
+    /// (A modelling choice: a crash would lose the live legs' CDRs; an orderly restart hangs them up and reports them.)
+    /// </summary>
     public void Restart()
     {
         lock (_engine.Sync)
         {
             foreach (var c in _engine.Channels.Values)
             {
+                _engine.EndForShutdown(c);
+                _cdr.Spool(c, _engine.Bus.CoreUuid);
                 c.Destroyed = true;
                 foreach (var t in c.Timers)
                 {

@@ -34,6 +34,10 @@ public sealed class SimSwitchOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>The Idle-CPU figure HEARTBEAT reports (percent, printed "%f"); change it at run time to make the node
+    /// look busy. The simulator does not measure its own CPU.</summary>
+    public double IdleCpu { get; set; } = 99.0;
+
     /// <summary>FreeSWITCH's max-sessions (reported in HEARTBEAT and status).</summary>
     public int MaxSessions { get; set; } = 1000;
 
