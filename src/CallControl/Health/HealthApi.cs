@@ -6,7 +6,8 @@ namespace CallControl.Health;
 
 /// <summary>
 /// <c>/health/live</c>: 200 while the process runs. <c>/health/ready</c>: 200 when PostgreSQL answers and at least one
-/// FreeSWITCH node is connected and authenticated; otherwise 503 with the same JSON body saying what is missing.
+/// FreeSWITCH node is connected, authenticated and steered by this instance (it holds the node's lease; a standby is not
+/// ready); otherwise 503 with the same JSON body saying what is missing.
 /// </summary>
 public static class HealthApi
 {
@@ -37,6 +38,11 @@ public static class HealthApi
         if (!states.Any(s => s.Connected))
         {
             missing.Add(states.Count == 0 ? "no FreeSWITCH node is configured" : "no FreeSWITCH node is connected");
+        }
+        else if (!states.Any(s => s.Connected && s.Steering))
+        {
+            // A standby: another instance holds every connected node's lease.
+            missing.Add("no connected FreeSWITCH node is steered by this instance");
         }
 
         var body = new Readiness(

@@ -44,6 +44,7 @@ public static class ServiceApp
         app.MapRoomsAndSignaling();
         app.MapAdminApi();
         app.MapAdminConsole();
+        app.MapNodesApi();
         app.MapDtmf();
         app.MapWebhooksAdmin();
         app.MapJobsDashboard();

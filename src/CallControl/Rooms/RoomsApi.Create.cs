@@ -61,7 +61,8 @@ public static partial class RoomsApi
             number = decision.Number;
         }
 
-        if (PickNode(services.Nodes) is not { } node)
+        // The healthiest node this instance steers (not draining, not overloaded by its HEARTBEAT figures).
+        if (await services.Selector.PickAsync(cancellationToken).ConfigureAwait(false) is not { } node)
         {
             return Problem(StatusCodes.Status503ServiceUnavailable, "No FreeSWITCH node is available.", "node");
         }

@@ -97,13 +97,6 @@ public static partial class RoomsApi
             room.Id, callId, new VertoAccess(url ?? "", login.Login, login.Password, "room-" + room.Id),
             ice.IceServers, ice.IceTransportPolicy);
     }
-
-    /// <summary>The connected node with the most headroom (fewest sessions for its size, then most idle CPU).</summary>
-    private static NodeState? PickNode(NodePool nodes) => nodes.States
-        .Where(s => s.Connected)
-        .OrderBy(s => s.MaxSessions is > 0 ? (double)(s.SessionCount ?? 0) / s.MaxSessions.Value : 0)
-        .ThenByDescending(s => s.IdleCpu ?? 0)
-        .FirstOrDefault();
 }
 
 /// <summary>The services the room handlers share, injected as one parameter.</summary>
@@ -113,6 +106,7 @@ internal sealed record RoomServices(
     CallStore Calls,
     VertoLoginStore Logins,
     NodePool Nodes,
+    NodeSelector Selector,
     IceServers Ice,
     CallRouter Router,
     SignalHub Signals,

@@ -8,7 +8,9 @@ namespace CallControl.Switch;
 
 /// <summary>
 /// One configured node: its <see cref="EslClient"/> (inbound, plain events, reconnecting with backoff and re-subscribing),
-/// the pump that moves its events to the <see cref="EventDispatcher"/>, and its <see cref="NodeState"/>.
+/// the pump that moves its events to the <see cref="EventDispatcher"/>, and its <see cref="NodeState"/>. With a
+/// <see cref="NodeLease"/> the node is steered only while the lease is held: otherwise its events update the load
+/// figures and go no further (a standby acts on nothing), and its commands are refused.
 /// </summary>
 public sealed class FreeSwitchNode : IAsyncDisposable
 {
@@ -26,9 +28,14 @@ public sealed class FreeSwitchNode : IAsyncDisposable
     private readonly IReadOnlyList<INodeConnectionListener> _listeners;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<bool?> _transitions = Channel.CreateUnbounded<bool?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IReadOnlyList<INodeSteeringListener> _steeringListeners;
+    private readonly Channel<Transition> _transitions = Channel.CreateUnbounded<Transition>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _sync = new();
     private NodeState _state;
+    private NodeLease? _lease;
+    private volatile bool _leaseHeld = true;
+    private bool _steeringStarted;
+    private string? _coreUuid;
     private Task _pump = Task.CompletedTask;
     private Task _notify = Task.CompletedTask;
 
@@ -37,16 +44,18 @@ public sealed class FreeSwitchNode : IAsyncDisposable
         EslConnectionOptions connection,
         EventDispatcher dispatcher,
         IReadOnlyList<INodeConnectionListener> listeners,
+        IReadOnlyList<INodeSteeringListener> steeringListeners,
         ILoggerFactory loggers,
         TimeProvider time)
     {
         _options = options;
         _dispatcher = dispatcher;
         _listeners = listeners;
+        _steeringListeners = steeringListeners;
         _logger = loggers.CreateLogger<FreeSwitchNode>();
         _time = time;
         Client = new EslClient(connection, loggers.CreateLogger<EslClient>(), time);
-        Commands = new NodeCommands(options.Name, Client);
+        Commands = new NodeCommands(options.Name, Client, () => _leaseHeld);
         _state = new NodeState(options.Name, false, 0, null, null, null, null, null, null, options.VertoUrl);
         Client.Connected += OnConnected;
         Client.Disconnected += OnDisconnected;
@@ -73,9 +82,25 @@ public sealed class FreeSwitchNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether this instance steers the node (holds its lease; always true without leases).</summary>
+    public bool Steering => _leaseHeld;
+
+    /// <summary>Steer only while holding a lease made by <paramref name="lease"/> (call before <see cref="StartAsync"/>).</summary>
+    internal void UseLease(Func<Func<bool, Task>, NodeLease> lease)
+    {
+        _leaseHeld = false;
+        SetSteering(false);
+        _lease = lease(OnLeaseChangedAsync);
+    }
+
     /// <summary>Records the subscriptions (applied on every connection) and starts connecting.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_lease is not null)
+        {
+            await _lease.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Log.NodeStarting(_logger, Name, _options.Host, _options.Port);
         // While disconnected the client only records these; it sends them on each (re)connection before it
         // publishes the connection, so no event of interest is missed between connect and subscribe.
@@ -88,6 +113,11 @@ public sealed class FreeSwitchNode : IAsyncDisposable
     /// <summary>Stops the client; its event queue completes and the pump ends.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_lease is not null)
+        {
+            await _lease.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Client.DisposeAsync().ConfigureAwait(false);
         await _pump.ConfigureAwait(false);
         _transitions.Writer.TryComplete();
@@ -101,6 +131,13 @@ public sealed class FreeSwitchNode : IAsyncDisposable
             if (string.Equals(e.EventName, "HEARTBEAT", StringComparison.Ordinal))
             {
                 OnHeartbeat(e);
+            }
+
+            if (!_leaseHeld)
+            {
+                // A standby keeps the load figures and nothing else: the owner acts on this event.
+                e.Dispose();
+                continue;
             }
 
             await _dispatcher.DispatchAsync(Name, e, CancellationToken.None).ConfigureAwait(false);
@@ -135,7 +172,7 @@ public sealed class FreeSwitchNode : IAsyncDisposable
         }
 
         Log.NodeConnected(_logger, Name, e.IsReconnect, e.Downtime);
-        _transitions.Writer.TryWrite(e.IsReconnect);
+        _transitions.Writer.TryWrite(new Transition(TransitionKind.Connected, e.IsReconnect));
     }
 
     private void OnDisconnected(object? sender, EslDisconnectedEventArgs e)
@@ -146,7 +183,24 @@ public sealed class FreeSwitchNode : IAsyncDisposable
         }
 
         Log.NodeDisconnected(_logger, Name, e.Reason.Kind.ToString(), e.Reason.Message);
-        _transitions.Writer.TryWrite(null);
+        _transitions.Writer.TryWrite(new Transition(TransitionKind.Disconnected, false));
+    }
+
+    private Task OnLeaseChangedAsync(bool held)
+    {
+        // The gate moves now (fencing must not wait for the listeners); the listeners hear it in order.
+        _leaseHeld = held;
+        SetSteering(held);
+        _transitions.Writer.TryWrite(new Transition(held ? TransitionKind.LeaseAcquired : TransitionKind.LeaseLost, false));
+        return Task.CompletedTask;
+    }
+
+    private void SetSteering(bool steering)
+    {
+        lock (_sync)
+        {
+            _state = _state with { Steering = steering };
+        }
     }
 
     /// <summary>Tells listeners about transitions one at a time, in order, off the client's loop.</summary>
@@ -154,26 +208,106 @@ public sealed class FreeSwitchNode : IAsyncDisposable
     {
         await foreach (var transition in _transitions.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            foreach (var listener in _listeners)
+            switch (transition.Kind)
             {
-                try
-                {
-                    if (transition is { } isReconnect)
-                    {
-                        await listener.OnConnectedAsync(Name, isReconnect, CancellationToken.None).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await listener.OnDisconnectedAsync(Name, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-#pragma warning disable CA1031 // A listener's bug must not stop the others.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    Log.ListenerFailed(_logger, Name, listener.GetType().Name, ex);
-                }
+                case TransitionKind.Connected:
+                    await ForEachListenerAsync(l => l.OnConnectedAsync(Name, transition.IsReconnect, CancellationToken.None)).ConfigureAwait(false);
+                    await StartSteeringAsync().ConfigureAwait(false);
+                    break;
+                case TransitionKind.Disconnected:
+                    _steeringStarted = false;
+                    await ForEachListenerAsync(l => l.OnDisconnectedAsync(Name, CancellationToken.None)).ConfigureAwait(false);
+                    break;
+                case TransitionKind.LeaseAcquired:
+                    await StartSteeringAsync().ConfigureAwait(false);
+                    break;
+                case TransitionKind.LeaseLost:
+                    _steeringStarted = false;
+                    SwitchLog.SteeringStops(_logger, Name);
+                    await ForEachSteeringListenerAsync(l => l.OnSteeringStoppedAsync(Name, CancellationToken.None)).ConfigureAwait(false);
+                    break;
             }
         }
     }
+
+    /// <summary>Steering starts when both the lease and the connection are there (whichever came second).</summary>
+    private async Task StartSteeringAsync()
+    {
+        // A standby sends nothing at all, not even this read.
+        if (!Client.IsConnected || !_leaseHeld)
+        {
+            return;
+        }
+
+        var core = await ReadCoreUuidAsync().ConfigureAwait(false);
+        var restarted = core is not null && _coreUuid is not null && !string.Equals(core, _coreUuid, StringComparison.OrdinalIgnoreCase);
+        _coreUuid = core ?? _coreUuid;
+        if (_steeringStarted && !restarted)
+        {
+            return;
+        }
+
+        _steeringStarted = true;
+        SwitchLog.SteeringStarts(_logger, Name, restarted);
+        await ForEachSteeringListenerAsync(l => l.OnSteeringStartedAsync(Name, restarted, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    private async Task<string?> ReadCoreUuidAsync()
+    {
+        try
+        {
+            var reply = await Commands.CoreUuidAsync(CancellationToken.None).ConfigureAwait(false);
+            var value = reply.Ok ? reply.Text.Trim() : null;
+            return Guid.TryParse(value, out _) ? value : null;
+        }
+        catch (Exception e) when (e is Esl.Connection.EslConnectionException or TimeoutException or OperationCanceledException)
+        {
+            SwitchLog.CoreUuidFailed(_logger, Name, e);
+            return null;
+        }
+    }
+
+    private async Task ForEachListenerAsync(Func<INodeConnectionListener, ValueTask> notify)
+    {
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                await notify(listener).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A listener's bug must not stop the others.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ListenerFailed(_logger, Name, listener.GetType().Name, ex);
+            }
+        }
+    }
+
+    private async Task ForEachSteeringListenerAsync(Func<INodeSteeringListener, ValueTask> notify)
+    {
+        foreach (var listener in _steeringListeners)
+        {
+            try
+            {
+                await notify(listener).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A listener's bug must not stop the others.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                SwitchLog.SteeringListenerFailed(_logger, Name, listener.GetType().Name, ex);
+            }
+        }
+    }
+
+    private enum TransitionKind
+    {
+        Connected,
+        Disconnected,
+        LeaseAcquired,
+        LeaseLost,
+    }
+
+    private readonly record struct Transition(TransitionKind Kind, bool IsReconnect);
 }

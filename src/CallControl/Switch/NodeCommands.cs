@@ -11,13 +11,20 @@ namespace CallControl.Switch;
 /// </summary>
 public sealed class NodeCommands
 {
-    private readonly EslClient _client;
+    private readonly EslClient _raw;
+    private readonly Func<bool> _steering;
 
-    internal NodeCommands(string node, EslClient client)
+    internal NodeCommands(string node, EslClient client, Func<bool>? steering = null)
     {
         Node = node;
-        _client = client;
+        _raw = client;
+        _steering = steering ?? (() => true);
     }
+
+    /// <summary>The client for commands that act on the node: refused unless this instance steers it (fencing).</summary>
+    private EslClient Steered => _steering()
+        ? _raw
+        : throw new NodeNotSteeredException($"This instance does not steer FreeSWITCH node '{Node}'.");
 
     /// <summary>The node these commands go to.</summary>
     public string Node { get; }
@@ -25,48 +32,56 @@ public sealed class NodeCommands
     /// <summary><c>api &lt;command&gt; [args]</c>; the command must be a single word. Quick commands only: FreeSWITCH
     /// runs <c>api</c> in the listener's thread and delivers no events on the socket until it returns.</summary>
     public Task<EslResult> ApiAsync(string command, string? args = null, CancellationToken cancellationToken = default) =>
-        _client.ApiAsync(Word(command, nameof(command)), args, cancellationToken);
+        Steered.ApiAsync(Word(command, nameof(command)), args, cancellationToken);
 
     /// <summary><c>bgapi</c>, completing with the BACKGROUND_JOB's result.</summary>
     public Task<EslResult> BgApiAsync(string command, string? args = null, CancellationToken cancellationToken = default) =>
-        _client.BgApiAsync(Word(command, nameof(command)), args, cancellationToken);
+        Steered.BgApiAsync(Word(command, nameof(command)), args, cancellationToken);
 
     /// <summary><c>sendmsg &lt;uuid&gt; execute &lt;app&gt; &lt;args&gt;</c>, completing on its CHANNEL_EXECUTE_COMPLETE.</summary>
     public Task<EslExecuteResult> SendMsgExecuteAsync(string uuid, string application, string? args = null, CancellationToken cancellationToken = default) =>
-        _client.ExecuteAsync(Uuid(uuid), Word(application, nameof(application)), args, eventLock: false, cancellationToken);
+        Steered.ExecuteAsync(Uuid(uuid), Word(application, nameof(application)), args, eventLock: false, cancellationToken);
 
     /// <summary><c>sendmsg &lt;uuid&gt; hangup &lt;cause&gt;</c>.</summary>
     public Task<EslResult> HangupAsync(string uuid, string cause = "NORMAL_CLEARING", CancellationToken cancellationToken = default) =>
-        _client.HangupAsync(Uuid(uuid), Cause(cause), cancellationToken);
+        Steered.HangupAsync(Uuid(uuid), Cause(cause), cancellationToken);
 
     /// <summary><c>uuid_kill &lt;uuid&gt; [cause]</c>.</summary>
     public Task<EslResult> UuidKillAsync(string uuid, string cause = "NORMAL_CLEARING", CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("uuid_kill", $"{Uuid(uuid)} {Cause(cause)}", cancellationToken);
+        Steered.ApiAsync("uuid_kill", $"{Uuid(uuid)} {Cause(cause)}", cancellationToken);
 
     /// <summary><c>uuid_answer &lt;uuid&gt;</c>.</summary>
     public Task<EslResult> UuidAnswerAsync(string uuid, CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("uuid_answer", Uuid(uuid), cancellationToken);
+        Steered.ApiAsync("uuid_answer", Uuid(uuid), cancellationToken);
 
     /// <summary><c>uuid_bridge &lt;a&gt; &lt;b&gt;</c>. FreeSWITCH refuses (<c>-ERR Invalid uuid</c>) when neither leg is answered.</summary>
     public Task<EslResult> UuidBridgeAsync(string uuidA, string uuidB, CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("uuid_bridge", $"{Uuid(uuidA)} {Uuid(uuidB)}", cancellationToken);
+        Steered.ApiAsync("uuid_bridge", $"{Uuid(uuidA)} {Uuid(uuidB)}", cancellationToken);
 
     /// <summary><c>uuid_setvar &lt;uuid&gt; &lt;name&gt; &lt;value&gt;</c>; the value must be one line without spaces at
     /// either end (FreeSWITCH trims them).</summary>
     public Task<EslResult> UuidSetVarAsync(string uuid, string name, string value, CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("uuid_setvar", $"{Uuid(uuid)} {Identifier(name, nameof(name))} {Value(value)}", cancellationToken);
+        Steered.ApiAsync("uuid_setvar", $"{Uuid(uuid)} {Identifier(name, nameof(name))} {Value(value)}", cancellationToken);
 
     /// <summary><c>uuid_getvar &lt;uuid&gt; &lt;name&gt;</c>.</summary>
     public Task<EslResult> UuidGetVarAsync(string uuid, string name, CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("uuid_getvar", $"{Uuid(uuid)} {Identifier(name, nameof(name))}", cancellationToken);
+        _raw.ApiAsync("uuid_getvar", $"{Uuid(uuid)} {Identifier(name, nameof(name))}", cancellationToken);
 
     /// <summary><c>uuid_exists &lt;uuid&gt;</c> (FreeSWITCH answers "true" or "false").</summary>
     public Task<EslResult> UuidExistsAsync(string uuid, CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("uuid_exists", Uuid(uuid), cancellationToken);
+        _raw.ApiAsync("uuid_exists", Uuid(uuid), cancellationToken);
 
     /// <summary><c>show channels as json</c>, the node's live channels, for reconciling after a reconnect.</summary>
     public Task<EslResult> ShowChannelsAsync(CancellationToken cancellationToken = default) =>
-        _client.ApiAsync("show", "channels as json", cancellationToken);
+        _raw.ApiAsync("show", "channels as json", cancellationToken);
+
+    /// <summary><c>uuid_dump &lt;uuid&gt; json</c>: the channel's CHANNEL_DATA (headers and <c>variable_*</c>) as one JSON object.</summary>
+    public Task<EslResult> UuidDumpAsync(string uuid, CancellationToken cancellationToken = default) =>
+        _raw.ApiAsync("uuid_dump", $"{Uuid(uuid)} json", cancellationToken);
+
+    /// <summary><c>global_getvar core_uuid</c>: the node's Core-UUID, new on every FreeSWITCH start.</summary>
+    public Task<EslResult> CoreUuidAsync(CancellationToken cancellationToken = default) =>
+        _raw.ApiAsync("global_getvar", "core_uuid", cancellationToken);
 
     internal static string Uuid(string uuid) =>
         Guid.TryParseExact(uuid, "D", out _) ? uuid : throw new ArgumentException($"'{uuid}' is not a channel UUID.", nameof(uuid));

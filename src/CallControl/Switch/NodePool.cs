@@ -13,6 +13,8 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
     private readonly FreeSwitchOptions _options;
     private readonly IEnumerable<IFreeSwitchEventHandler> _handlers;
     private readonly IEnumerable<INodeConnectionListener> _listeners;
+    private readonly IEnumerable<INodeSteeringListener> _steeringListeners;
+    private readonly NodeLeases? _leases;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, FreeSwitchNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
@@ -25,12 +27,16 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
         IEnumerable<IFreeSwitchEventHandler> handlers,
         IEnumerable<INodeConnectionListener> listeners,
         ILoggerFactory loggers,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        IEnumerable<INodeSteeringListener>? steeringListeners = null,
+        NodeLeases? leases = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _handlers = handlers;
         _listeners = listeners;
+        _steeringListeners = steeringListeners ?? [];
+        _leases = leases;
         _loggers = loggers;
         _time = time ?? TimeProvider.System;
     }
@@ -40,6 +46,15 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
 
     /// <summary>Whether at least one node is connected and authenticated.</summary>
     public bool AnyConnected => _nodes.Values.Any(n => n.State.Connected);
+
+    /// <summary>Whether this instance steers at least one connected node.</summary>
+    public bool AnySteered => _nodes.Values.Any(n => n.State is { Connected: true, Steering: true });
+
+    /// <summary>Whether this instance steers the node (holds its lease); false for an unknown node.</summary>
+    public bool IsSteering(string node) => _nodes.TryGetValue(node, out var n) && n.Steering;
+
+    /// <summary>The lease key of a node, or null when this pool runs without leases.</summary>
+    public long? LeaseKey(string node) => _leases is null ? null : NodeLease.KeyFor(_leases.Options.LeaseNamespace, node);
 
     /// <summary>The configured node names.</summary>
     public IReadOnlyCollection<string> Names => _nodes.Keys;
@@ -59,6 +74,7 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
         _dispatcher = new EventDispatcher(_handlers, _options.DispatchPartitions, _options.PartitionCapacity, _loggers.CreateLogger<EventDispatcher>());
         _dispatcher.Start();
         var listeners = _listeners.ToArray();
+        var steeringListeners = _steeringListeners.ToArray();
         foreach (var options in _options.Nodes)
         {
             var connection = new EslConnectionOptions
@@ -67,11 +83,17 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
                 Host = options.Host,
                 Port = options.Port,
                 Password = options.Password,
-                ReconnectCap = TimeSpan.FromSeconds(5),
+                // A restarted node must be steered again within about a second of coming back.
+                ReconnectCap = _leases?.Options.ReconnectCap ?? TimeSpan.FromSeconds(1),
                 // The service's api commands (uuid_bridge, uuid_answer, ...) must not hold up event delivery.
                 DedicatedCommandConnection = true,
             };
-            var node = new FreeSwitchNode(options, connection, _dispatcher, listeners, _loggers, _time);
+            var node = new FreeSwitchNode(options, connection, _dispatcher, listeners, steeringListeners, _loggers, _time);
+            if (_leases is not null)
+            {
+                node.UseLease(changed => _leases.Create(options.Name, changed));
+            }
+
             _nodes.Add(options.Name, node);
             await node.StartAsync(cancellationToken).ConfigureAwait(false);
         }

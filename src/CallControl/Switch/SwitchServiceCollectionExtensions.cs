@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CallControl.Switch;
@@ -18,6 +19,20 @@ public static class SwitchServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<FreeSwitchOptions>, FreeSwitchOptionsValidator>();
+        services.AddOptions<ClusterOptions>()
+            .Bind(configuration.GetSection(ClusterOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Each node is steered by one instance at a time: the holder of its advisory lock in the service's database.
+        var connectionString = configuration.GetConnectionString(Data.DataServiceCollectionExtensions.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            services.AddSingleton(sp => new NodeLeases(
+                connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+        }
+
+        services.AddSingleton<NodeDrainStore>();
+        services.AddSingleton<NodeSelector>();
         services.AddSingleton<NodePool>();
         services.AddHostedService(sp => sp.GetRequiredService<NodePool>());
         return services;

@@ -104,6 +104,8 @@ public sealed class RoomWorld : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Jobs:Schema"] = JobsSchema.Unique(),
             ["Jobs:PollInterval"] = "00:00:00.200",
+            // Node leases are advisory locks in the shared test database: this world competes with nobody.
+            ["Cluster:LeaseNamespace"] = "room-world-" + Guid.NewGuid().ToString("N"),
         };
         foreach (var (key, value) in _extraSettings)
         {

@@ -59,6 +59,8 @@ public sealed class ServiceHost : IAsyncDisposable
             // Each in-process host gets its own Hangfire schema, so hosts running in parallel never run each other's jobs.
             ["Jobs:Schema"] = JobsSchema.Unique(),
             ["Jobs:PollInterval"] = "00:00:00.200",
+            // Node leases are advisory locks in the shared test database: each host competes only with its own peers.
+            ["Cluster:LeaseNamespace"] = "test-" + Guid.NewGuid().ToString("N"),
         };
         var i = 0;
         foreach (var (name, port) in nodes ?? new Dictionary<string, int>())
