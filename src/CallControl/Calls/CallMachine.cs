@@ -73,6 +73,9 @@ public static partial class CallMachine
             case PstnAttemptEnded ended:
                 OnPstnAttemptEnded(step, ended.Disposition);
                 break;
+            case LegsLost lost:
+                OnLegsLost(step, lost.Reason);
+                break;
             default:
                 break;
         }

@@ -22,6 +22,7 @@ public static class CallReasons
     public const string CarrierRefused = "carrier_refused";
     public const string CarrierNoAnswer = "carrier_no_answer";
     public const string CarrierFailed = "carrier_failed";
+    public const string NodeRestarted = "node_restarted";
 
     /// <summary>The transition reason for a callee the app could not reach (with or without fallback).</summary>
     public static string For(FallbackReason reason) => reason switch

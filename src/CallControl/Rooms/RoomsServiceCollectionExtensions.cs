@@ -44,6 +44,9 @@ public static class RoomsServiceCollectionExtensions
         services.AddSingleton<ICallNotifier>(sp => sp.GetRequiredService<SignalHub>());
         services.AddSingleton<CallRouter>();
         services.AddSingleton<IFreeSwitchEventHandler>(sp => sp.GetRequiredService<CallRouter>());
+        // Reconcile after a takeover or reconnect; forget a node's calls when its lease is lost.
+        services.AddSingleton<INodeSteeringListener>(sp => sp.GetRequiredService<CallRouter>());
+        services.AddSingleton<ResumeStore>();
         services.AddSingleton<RoomServices>();
 
         // Browsers cannot put a header on a WebSocket: signaling may carry the token as ?access_token=.

@@ -66,12 +66,24 @@ public sealed partial class CallRouter
     private async Task OnParkAsync(string node, EslEvent e, string leg, CancellationToken cancellationToken)
     {
         var roomId = e.GetVariable("room_id") ?? e.GetVariable("x_room_id");
-        if (roomId is null || FindByRoom(roomId) is not { } session || _byLeg.ContainsKey(leg))
+        if (roomId is null)
         {
             return;
         }
 
         var login = e.GetVariable("user_name") ?? e.GetVariable("verto_user")?.Split('@')[0];
+        await AdoptLegAsync(node, leg, roomId, login, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A leg parked in the room: adopt it as the caller's or callee's leg, or hang it up as a stranger.
+    /// Reconcile calls this too, for a leg that parked while nobody listened.</summary>
+    private async Task AdoptLegAsync(string node, string leg, string roomId, string? login, CancellationToken cancellationToken)
+    {
+        if (FindByRoom(roomId) is not { } session || _byLeg.ContainsKey(leg))
+        {
+            return;
+        }
+
         var found = login is null ? null : await _logins.FindValidAsync(login, cancellationToken).ConfigureAwait(false);
         LegRole? role = found is null || found.RoomId != session.RoomId ? null
             : found.UserId == session.CallerUserId ? LegRole.Caller

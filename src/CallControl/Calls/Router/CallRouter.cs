@@ -99,6 +99,8 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
             CreatedAt = created.At.UtcDateTime,
             RingingAt = created.At.UtcDateTime,
             FreeswitchNode = node,
+            // The machine arms the ring timer at creation; stored, so another instance can resume it.
+            RingDeadline = (created.At + created.RingTimeout).UtcDateTime,
             // A direct call dials the carrier as soon as the caller's leg parks: it counts against the limits now.
             PstnDialedAt = created.CalleeUserId is null ? created.At.UtcDateTime : null,
         };
