@@ -36,6 +36,7 @@ public sealed class ClusterWorld : IAsyncDisposable
 
     private readonly List<SimSwitchOptions> _simOptions = [];
     private readonly string _namespace = "cluster-" + Guid.NewGuid().ToString("N");
+    private readonly string _jobsSchema = JobsSchema.Unique();
     private readonly string _spool = Path.Combine(Path.GetTempPath(), "callcontrol-cluster-spool-" + Guid.NewGuid().ToString("N"));
 
     public List<SimulatorHost> Nodes { get; } = [];
@@ -134,6 +135,9 @@ public sealed class ClusterWorld : IAsyncDisposable
             ["Cluster:InstanceId"] = instanceId,
             ["Cluster:LeaseNamespace"] = _namespace,
             ["Cluster:LeasePollInterval"] = "00:00:00.200",
+            // The instances share one Hangfire queue, as a deployment's instances do.
+            ["Jobs:Schema"] = _jobsSchema,
+            ["Jobs:PollInterval"] = "00:00:00.200",
             ["Rooms:PstnRingTimeout"] = "00:00:02",
             ["Dialing:MaxConcurrentPstnCalls"] = "1000",
             ["Dialing:MaxPstnCallsPerDay"] = "100000",
