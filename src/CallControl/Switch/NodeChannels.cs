@@ -52,13 +52,14 @@ public static class NodeChannels
         try
         {
             using var document = JsonDocument.Parse(json);
-            if (!document.RootElement.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
+            if (document.RootElement.ValueKind != JsonValueKind.Object ||
+                !document.RootElement.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
             {
                 return [];
             }
 
             return [.. rows.EnumerateArray()
-                .Select(r => r.TryGetProperty("uuid", out var u) ? u.GetString() : null)
+                .Select(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("uuid", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null)
                 .Where(u => u is not null && Guid.TryParseExact(u, "D", out _))
                 .Select(u => u!)];
         }
