@@ -69,7 +69,8 @@ public static class NodeChannels
         }
     }
 
-    /// <summary>The leg from a <c>uuid_dump json</c> reply (one flat object of headers and <c>variable_*</c>).</summary>
+    /// <summary>The leg from a <c>uuid_dump json</c> reply (one flat object of headers and <c>variable_*</c>), or null
+    /// when the reply is not that channel's dump.</summary>
     public static LiveLeg? ParseDump(string uuid, string json)
     {
         try
@@ -84,6 +85,12 @@ public static class NodeChannels
             string? Get(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
                 ? v.GetString() is { Length: > 0 } s ? s : null
                 : null;
+            // A dump of another channel (or of none) is not this leg.
+            if (!string.Equals(Get("Unique-ID"), uuid, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
             return new LiveLeg(
                 uuid,
                 Get("Answer-State"),

@@ -24,7 +24,7 @@ public sealed class CallRecoveryTests
     private static EndedLeg Ended(string uuid, string role, double s, string cause = "NORMAL_CLEARING", string? disposition = "recv_bye") =>
         new() { LegUuid = Guid.Parse(uuid), CallId = CallId, Role = role, HangupCause = cause, Disposition = disposition, EndAt = T(s).UtcDateTime };
 
-    private static IReadOnlyDictionary<string, LiveLeg> Legs(params LiveLeg[] legs) => legs.ToDictionary(l => l.Uuid);
+    private static Dictionary<string, LiveLeg> Legs(params LiveLeg[] legs) => legs.ToDictionary(l => l.Uuid);
 
     private static CallState Rebuild(ResumableCall row, LiveLeg[] live, params EndedLeg[] ended) =>
         CallRecovery.Rebuild(row, live, ended, FallbackPolicy.Default, Ring, PstnRing);
