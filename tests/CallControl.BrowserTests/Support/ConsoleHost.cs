@@ -25,10 +25,12 @@ public sealed class ConsoleHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _serverConnectionString;
     private readonly string _databaseName;
+    private readonly string _folder;
 
-    private ConsoleHost(WebApplication app, Uri baseAddress, string serverConnectionString, string databaseName, NpgsqlDataSource database)
+    private ConsoleHost(WebApplication app, Uri baseAddress, string serverConnectionString, string databaseName, NpgsqlDataSource database, string folder)
     {
         _app = app;
+        _folder = folder;
         BaseAddress = baseAddress;
         _serverConnectionString = serverConnectionString;
         _databaseName = databaseName;
@@ -53,6 +55,8 @@ public sealed class ConsoleHost : IAsyncDisposable
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        // The recording download resolves the archive store, which needs its folders (empty here: nothing is archived).
+        var folder = Directory.CreateTempSubdirectory("callcontrol-browser-").FullName;
         var app = ServiceApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -64,6 +68,8 @@ public sealed class ConsoleHost : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
                 // The console only reads: no job workers needed (the job storage is still installed).
                 ["Jobs:Enabled"] = "false",
+                ["Recording:Folder"] = Directory.CreateDirectory(System.IO.Path.Combine(folder, "recordings")).FullName,
+                ["Recording:Archive:Path"] = Directory.CreateDirectory(System.IO.Path.Combine(folder, "archive")).FullName,
             });
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         });
@@ -76,11 +82,12 @@ public sealed class ConsoleHost : IAsyncDisposable
         {
             await app.DisposeAsync();
             await DropAsync(server, name);
+            Directory.Delete(folder, recursive: true);
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ConsoleHost(app, new Uri(address), server, name, app.Services.GetRequiredService<NpgsqlDataSource>());
+        return new ConsoleHost(app, new Uri(address), server, name, app.Services.GetRequiredService<NpgsqlDataSource>(), folder);
     }
 
     /// <summary>A token the service accepts, for <paramref name="userId"/> with <paramref name="role"/>.</summary>
@@ -93,6 +100,7 @@ public sealed class ConsoleHost : IAsyncDisposable
         await _app.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await DropAsync(_serverConnectionString, _databaseName);
+        Directory.Delete(_folder, recursive: true);
     }
 
     private static async Task DropAsync(string server, string name)
