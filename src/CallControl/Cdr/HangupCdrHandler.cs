@@ -11,7 +11,7 @@ namespace CallControl.Cdr;
 /// to the CDR journal; should even that fail (disk), the POST still brings the row: FreeSWITCH spools and retries it
 /// until we answer 200.
 /// </summary>
-public sealed class HangupCdrHandler(CdrWriter writer, ILogger<HangupCdrHandler> logger) : IFreeSwitchEventHandler
+public sealed class HangupCdrHandler(CdrWriter writer, ILogger<HangupCdrHandler> logger) : IFencedEventHandler
 {
     /// <inheritdoc/>
     public async ValueTask HandleAsync(string node, EslEvent freeSwitchEvent, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace CallControl.Switch;
 /// </summary>
 public sealed class EventDispatcher : IAsyncDisposable
 {
-    private readonly Channel<(string Node, EslEvent Event)>[] _partitions;
+    private readonly Channel<(string Node, EslEvent Event, bool Steering)>[] _partitions;
     private readonly IFreeSwitchEventHandler[] _handlers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -26,10 +26,10 @@ public sealed class EventDispatcher : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         _handlers = [.. handlers];
         _logger = logger;
-        _partitions = new Channel<(string, EslEvent)>[partitions];
+        _partitions = new Channel<(string, EslEvent, bool)>[partitions];
         for (var i = 0; i < partitions; i++)
         {
-            _partitions[i] = Channel.CreateBounded<(string, EslEvent)>(new BoundedChannelOptions(capacity)
+            _partitions[i] = Channel.CreateBounded<(string, EslEvent, bool)>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
                 FullMode = BoundedChannelFullMode.Wait,
@@ -43,13 +43,14 @@ public sealed class EventDispatcher : IAsyncDisposable
     /// <summary>Starts one reader per queue.</summary>
     public void Start() => _readers = [.. _partitions.Select(p => Task.Run(() => ReadAsync(p.Reader)))];
 
-    /// <summary>Queues an event (waits while its queue is full). The dispatcher owns the event from here.</summary>
-    public ValueTask DispatchAsync(string node, EslEvent freeSwitchEvent, CancellationToken cancellationToken)
+    /// <summary>Queues an event (waits while its queue is full). The dispatcher owns the event from here. When this
+    /// instance does not steer the node (<paramref name="steering"/> false) only <see cref="IFencedEventHandler"/>s get it.</summary>
+    public ValueTask DispatchAsync(string node, EslEvent freeSwitchEvent, CancellationToken cancellationToken, bool steering = true)
     {
         ArgumentNullException.ThrowIfNull(freeSwitchEvent);
         var key = freeSwitchEvent.UniqueId ?? freeSwitchEvent.JobUuid ?? node;
         var index = (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_partitions.Length);
-        return _partitions[index].Writer.WriteAsync((node, freeSwitchEvent), cancellationToken);
+        return _partitions[index].Writer.WriteAsync((node, freeSwitchEvent, steering), cancellationToken);
     }
 
     /// <summary>Stops accepting events, lets the queues drain, and waits for the readers.</summary>
@@ -72,14 +73,19 @@ public sealed class EventDispatcher : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReadAsync(ChannelReader<(string Node, EslEvent Event)> reader)
+    private async Task ReadAsync(ChannelReader<(string Node, EslEvent Event, bool Steering)> reader)
     {
-        await foreach (var (node, e) in reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var (node, e, steering) in reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             using (e)
             {
                 foreach (var handler in _handlers)
                 {
+                    if (!steering && handler is not IFencedEventHandler)
+                    {
+                        continue;
+                    }
+
                     try
                     {
                         await handler.HandleAsync(node, e, _stop.Token).ConfigureAwait(false);

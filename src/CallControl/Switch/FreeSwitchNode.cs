@@ -34,6 +34,7 @@ public sealed class FreeSwitchNode : IAsyncDisposable
     private NodeState _state;
     private NodeLease? _lease;
     private volatile bool _leaseHeld = true;
+    private volatile bool _fenced;
     private bool _steeringStarted;
     private string? _coreUuid;
     private Task _pump = Task.CompletedTask;
@@ -133,14 +134,15 @@ public sealed class FreeSwitchNode : IAsyncDisposable
                 OnHeartbeat(e);
             }
 
-            if (!_leaseHeld)
+            if (!_leaseHeld && !_fenced)
             {
                 // A standby keeps the load figures and nothing else: the owner acts on this event.
                 e.Dispose();
                 continue;
             }
 
-            await _dispatcher.DispatchAsync(Name, e, CancellationToken.None).ConfigureAwait(false);
+            // Fenced (the lease was ours and its connection failed): only idempotent CDR handlers still see events.
+            await _dispatcher.DispatchAsync(Name, e, CancellationToken.None, steering: _leaseHeld).ConfigureAwait(false);
         }
     }
 
@@ -189,6 +191,7 @@ public sealed class FreeSwitchNode : IAsyncDisposable
     private Task OnLeaseChangedAsync(bool held)
     {
         // The gate moves now (fencing must not wait for the listeners); the listeners hear it in order.
+        _fenced = !held;
         _leaseHeld = held;
         SetSteering(held);
         _transitions.Writer.TryWrite(new Transition(held ? TransitionKind.LeaseAcquired : TransitionKind.LeaseLost, false));

@@ -15,6 +15,17 @@ public interface IFreeSwitchEventHandler
     ValueTask HandleAsync(string node, EslEvent freeSwitchEvent, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A handler that still gets a node's events after this instance lost the node's lease while it may still hold it
+/// (fenced: the lock connection failed, e.g. PostgreSQL is unreachable), because what it does is safe from two instances
+/// at once: no ESL command, only idempotent writes (the CDR upsert by leg UUID, its journal). A standby that never
+/// held the lease passes no event to anyone.
+/// </summary>
+[SuppressMessage("Naming", "CA1711", Justification = "It handles FreeSWITCH events; the name is the team's contract.")]
+public interface IFencedEventHandler : IFreeSwitchEventHandler
+{
+}
+
 /// <summary>Told when a node's connection comes up or goes down. After a reconnect events were missed: reconcile
 /// (e.g. <c>show channels as json</c>).</summary>
 public interface INodeConnectionListener
