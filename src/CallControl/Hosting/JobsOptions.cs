@@ -20,9 +20,15 @@ public sealed partial class JobsOptions
     /// <summary>Worker threads of this process's server. Default 4 (jobs are I/O and short transcodes).</summary>
     public int Workers { get; set; } = 4;
 
-    /// <summary>How often an idle worker looks at the queue when no notification woke it. Default 5 s; enqueues in
-    /// this database also wake workers at once (LISTEN/NOTIFY long polling).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often an idle worker looks at the queue. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether enqueues wake idle workers at once through LISTEN/NOTIFY (Hangfire.PostgreSql's long polling).
+    /// Default false: Hangfire.PostgreSql wakes waiters through one process-wide event, so with two storages in a
+    /// process (test hosts, or an instance with two job schemas) a notification can wake the wrong server's worker
+    /// and a job sat in Enqueued for over a minute while <see cref="PollInterval"/> was 200 ms. Polling is plain
+    /// and bounded; turn this on only for one storage per process.</summary>
+    public bool LongPolling { get; set; }
 
     internal bool IsValid(out string problem)
     {

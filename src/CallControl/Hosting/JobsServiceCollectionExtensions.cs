@@ -44,8 +44,8 @@ public static class JobsServiceCollectionExtensions
                 SchemaName = jobs.Schema,
                 PrepareSchemaIfNecessary = false,
                 QueuePollInterval = jobs.PollInterval,
-                // Workers LISTEN for the NOTIFY an enqueue sends, so a job starts at once rather than at the next poll.
-                EnableLongPolling = true,
+                // Off by default: see JobsOptions.LongPolling.
+                EnableLongPolling = jobs.LongPolling,
             };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
         });
