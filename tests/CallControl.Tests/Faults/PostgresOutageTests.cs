@@ -83,9 +83,12 @@ public sealed class PostgresOutageTests
         for (var i = 0; i < Legs; i++)
         {
             sim.Switch.Hangup(legs[i]);
-            // Both of the leg's CDR writes journaled before the next leg ends: the hangup order is the journal order.
-            var expected = 2 * (i + 1);
-            await ServiceHostWait.UntilAsync(() => journal.Pending == expected, $"{expected} journaled CDR writes", Generous);
+            // The leg's json_cdr POST answered (journaled) before the next leg ends: the hangup order is the journal
+            // order. Its event-path write may or may not come too: once the lease's connection is seen dead the node is
+            // fenced and events are not acted on, so a leg is journaled once or twice.
+            await sim.Switch.WhenCdrsSettledAsync();
+            var atLeast = i + 1;
+            await ServiceHostWait.UntilAsync(() => journal.Pending >= atLeast, $"{atLeast} journaled CDR writes", Generous);
         }
 
         await sim.Switch.WhenCdrsSettledAsync();
@@ -103,7 +106,7 @@ public sealed class PostgresOutageTests
         var rows = await LegRowsAsync(pg.ConnectionString, legs);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyDuring);
         Assert.Equal(legs.Select(Guid.Parse), rows.Select(r => r.Leg));          // every leg, once, in hangup order
-        Assert.All(rows, r => Assert.Equal("both", r.Source));                   // from the event and from json_cdr
+        Assert.All(rows, r => Assert.Contains(r.Source, new[] { "both", "json_cdr" })); // json_cdr always; the event unless fenced
         Assert.All(rows, r => Assert.True(r.HasJsonCdr));
         Assert.All(rows, r => Assert.Equal("ORIGINATOR_CANCEL", r.HangupCause));
         // FreeSWITCH's own spool stayed empty: every POST was answered 200 (durable in the journal).

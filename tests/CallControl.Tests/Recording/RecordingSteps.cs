@@ -34,6 +34,8 @@ internal sealed record RecordingRow
     public string? ArchiveLocation { get; init; }
     public string? ArchiveFormat { get; init; }
     public long? ArchiveSizeBytes { get; init; }
+    public int Attempts { get; init; }
+    public string? FailureReason { get; init; }
 }
 
 internal static class RecordingSteps
@@ -64,13 +66,31 @@ internal static class RecordingSteps
     }
 
     /// <summary>Waits until the call has <paramref name="count"/> recordings, all in one of <paramref name="states"/>.</summary>
-    public static Task<IReadOnlyList<RecordingRow>> UntilRecordingsAsync(
-        this RoomWorld world, Guid callId, int count, string[] states, TimeSpan? timeout = null) =>
-        ServiceHostWait.UntilAsync(
-            () => world.RecordingsAsync(callId),
-            rows => rows.Count == count && rows.All(r => states.Contains(r.State)),
-            $"{count} recording(s) of call {callId} in {string.Join('|', states)}",
-            timeout ?? RoomSteps.Wait);
+    public static async Task<IReadOnlyList<RecordingRow>> UntilRecordingsAsync(
+        this RoomWorld world, Guid callId, int count, string[] states, TimeSpan? timeout = null)
+    {
+        try
+        {
+            return await ServiceHostWait.UntilAsync(
+                () => world.RecordingsAsync(callId),
+                rows => rows.Count == count && rows.All(r => states.Contains(r.State)),
+                $"{count} recording(s) of call {callId} in {string.Join('|', states)}",
+                timeout ?? RoomSteps.Wait);
+        }
+        catch (TimeoutException timedOut)
+        {
+            // Say where each recording stands, and what Hangfire did with its archive job, not just "timed out".
+            var rows = await world.RecordingsAsync(callId);
+            var monitor = world.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            var described = rows.Select(r =>
+            {
+                var job = r.ArchiveJobId is { } id && int.TryParse(id, out _) ? monitor.JobDetails(id) : null;
+                var history = job is null ? "no job" : string.Join(" > ", job.History.Select(h => $"{h.StateName}({h.Reason})").Reverse());
+                return $"{r.Id}: state={r.State} attempts={r.Attempts} failure={r.FailureReason} job={r.ArchiveJobId} [{history}]";
+            });
+            throw new TimeoutException($"{timedOut.Message}; rows: {string.Join("; ", described)}", timedOut);
+        }
+    }
 
     public static async Task<string?> CallRecordingIdAsync(this RoomWorld world, Guid callId)
     {
