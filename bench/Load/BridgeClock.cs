@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FreeSwitchSim.Core;
+
+namespace CallControl.Bench.Load;
+
+/// <summary>
+/// Watches the simulator's events: the time from the later of the two bridged legs' CHANNEL_PARK / CHANNEL_ANSWER
+/// (the moment the service had everything it needed) to the CHANNEL_BRIDGE its uuid_bridge produced, and signals
+/// each leg's park and bridge to the call driver.
+/// </summary>
+internal sealed class BridgeClock
+{
+    private readonly ConcurrentDictionary<string, long> _ready = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _parked = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _bridged = new();
+    private readonly ConcurrentQueue<double> _latencies = new();
+
+    public IReadOnlyCollection<double> LatenciesMs => _latencies;
+
+    public void OnEvent(SimEvent e)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var uuid = e.UniqueId;
+        if (uuid is null)
+        {
+            return;
+        }
+
+        switch (e.Name)
+        {
+            case "CHANNEL_PARK":
+                _ready[uuid] = now;
+                Signal(_parked, uuid);
+                break;
+            case "CHANNEL_ANSWER":
+                _ready[uuid] = now;
+                break;
+            case "CHANNEL_BRIDGE":
+                var other = e.Get("Bridge-B-Unique-ID") ?? e.Get("Other-Leg-Unique-ID");
+                var from = Math.Max(_ready.GetValueOrDefault(uuid), other is null ? 0 : _ready.GetValueOrDefault(other));
+                if (from > 0)
+                {
+                    _latencies.Enqueue(Stopwatch.GetElapsedTime(from, now).TotalMilliseconds);
+                }
+
+                Signal(_bridged, uuid);
+                if (other is not null)
+                {
+                    Signal(_bridged, other);
+                }
+
+                break;
+            case "CHANNEL_DESTROY":
+                _ready.TryRemove(uuid, out _);
+                _parked.TryRemove(uuid, out _);
+                _bridged.TryRemove(uuid, out _);
+                break;
+        }
+    }
+
+    public Task ParkedAsync(string uuid) => _parked.GetOrAdd(uuid, _ => New()).Task;
+
+    public Task BridgedAsync(string uuid) => _bridged.GetOrAdd(uuid, _ => New()).Task;
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static void Signal(ConcurrentDictionary<string, TaskCompletionSource> map, string uuid) =>
+        map.GetOrAdd(uuid, _ => New()).TrySetResult();
+}

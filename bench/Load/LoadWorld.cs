@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net;
+using CallControl.Data;
+using CallControl.Hosting;
+using FreeSwitchSim;
+using FreeSwitchSim.Core;
+using FreeSwitchSim.Switch;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CallControl.Bench.Load;
+
+/// <summary>
+/// A fresh database (callcontrol_load_&lt;random&gt;, migrated), one simulated node on 127.0.0.1:0 and the service
+/// (ServiceApp.Build) on Kestrel 127.0.0.1:0, wired as FreeSWITCH would be (xml_curl directory, json_cdr).
+/// </summary>
+internal sealed class LoadWorld : IAsyncDisposable
+{
+    private const string CallbackUser = "fs";
+    private const string CallbackSecret = "load-callback-secret";
+    private readonly NpgsqlConnectionStringBuilder _server;
+    private readonly string _database = "callcontrol_load_" + Guid.NewGuid().ToString("N")[..12];
+    private WebApplication? _app;
+    private bool _created;
+
+    public LoadWorld(string serverConnectionString) => _server = new NpgsqlConnectionStringBuilder(serverConnectionString);
+
+    public SimulatorHost Sim { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public string DatabaseName => _database;
+
+    public async Task StartAsync(Action<SimEvent> onEvent)
+    {
+        await AdminAsync($"CREATE DATABASE {_database}").ConfigureAwait(false);
+        _created = true;
+        var connectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database, MaxPoolSize = 100 }.ConnectionString;
+        await using (var migrate = NpgsqlDataSource.Create(connectionString))
+        {
+            await new DatabaseMigrator(migrate, NullLogger<DatabaseMigrator>.Instance).MigrateAsync().ConfigureAwait(false);
+        }
+
+        SimSwitchOptions? simOptions = null;
+        Sim = await SimulatorHost.StartAsync(new SimulatorHostOptions { ConfigureSwitch = o => simOptions = o }).ConfigureAwait(false);
+        Sim.Switch.EventFired += onEvent;
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:" + DataServiceCollectionExtensions.ConnectionStringName] = connectionString,
+            ["FreeSwitch:CallbackUser"] = CallbackUser,
+            ["FreeSwitch:CallbackSecret"] = CallbackSecret,
+            ["FreeSwitch:Nodes:0:Name"] = "sim1",
+            ["FreeSwitch:Nodes:0:Host"] = "127.0.0.1",
+            ["FreeSwitch:Nodes:0:Port"] = Sim.EslPort.ToString(CultureInfo.InvariantCulture),
+            ["FreeSwitch:Nodes:0:Password"] = "ClueCon",
+            ["FreeSwitch:Nodes:0:VertoUrl"] = "ws://127.0.0.1:8081",
+            ["Auth:SigningKey"] = "load-bench-signing-key-0123456789abcdef0123",
+            ["Dialing:MaxConcurrentPstnCalls"] = "100000",
+            ["Dialing:MaxPstnCallsPerDay"] = "10000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Jobs:Schema"] = "hangfire_load",
+        };
+        _app = ServiceApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        });
+        await _app.StartAsync().ConfigureAwait(false);
+        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        simOptions!.XmlCurlDirectoryUrl = new Uri(BaseAddress, "/fs/directory");
+        simOptions.XmlCurlUser = CallbackUser;
+        simOptions.XmlCurlPassword = CallbackSecret;
+        simOptions.JsonCdrUrl = new Uri(BaseAddress, "/fs/cdr");
+        simOptions.JsonCdrUser = CallbackUser;
+        simOptions.JsonCdrPassword = CallbackSecret;
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!Services.GetRequiredService<CallControl.Switch.NodePool>().AnyConnected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the service did not connect to the simulator");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Sim is not null)
+        {
+            await Sim.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_created)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>CREATE/DROP DATABASE take no parameters; the name is generated above from a GUID.</summary>
+    private async Task AdminAsync(string sql)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+}

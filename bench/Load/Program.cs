@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using CallControl.Bench.Load;
+using FreeSwitchSim.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+// bench/load <connection string> [--rate N] [--seconds M] [--hold K]
+var inv = CultureInfo.InvariantCulture;
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: load-bench <postgres connection string> [--rate N] [--seconds M] [--hold K]");
+    return 2;
+}
+
+var server = args[0];
+int rate = 300, seconds = 20, hold = 500;
+for (var i = 1; i < args.Length; i += 2)
+{
+    var value = i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, inv, out var v) && v > 0 ? v : -1;
+    switch (args[i])
+    {
+        case "--rate" when value > 0: rate = value; break;
+        case "--seconds" when value > 0: seconds = value; break;
+        case "--hold" when value > 0: hold = value; break;
+        default:
+            Console.Error.WriteLine($"load: bad argument '{args[i]}' (usage: bench/load [--rate N] [--seconds M] [--hold K], positive integers)");
+            return 2;
+    }
+}
+
+var clock = new BridgeClock();
+await using var world = new LoadWorld(server);
+await world.StartAsync(clock.OnEvent);
+// The callee's number answers at the carrier after 20 ms (the busy-then-fallback leg).
+world.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule(CallDriver.CarrierPrefix, "answer", 20)]);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = world.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+await using var driver = new CallDriver(world, clock, http);
+await driver.ConnectCalleesAsync(32);
+var total = rate * seconds;
+Console.Error.WriteLine($"load: database {world.DatabaseName}; making {total + hold} callers");
+var callers = await driver.MakeCallersAsync(total + hold);
+
+// Warm-up: a few calls of each kind so JIT and pools are not measured.
+await Task.WhenAll(Enumerable.Range(0, 30).Select(i => driver.RunAsync((CallKind)(i % 3), callers[^(i + 1)], 50)));
+var warmSetups = driver.Setups;
+driver.SetupMs.Clear();
+var warmLatencies = clock.LatenciesMs.Count;
+Console.Error.WriteLine($"load: warm-up done ({driver.Failures} failures); driving {rate}/s for {seconds} s");
+
+using var sampler = new PeakSampler();
+var runs = new List<Task>(total);
+var start = Stopwatch.GetTimestamp();
+for (var n = 0; n < total; n++)
+{
+    var due = TimeSpan.FromSeconds((double)n / rate);
+    var wait = due - Stopwatch.GetElapsedTime(start);
+    if (wait > TimeSpan.FromMilliseconds(1))
+    {
+        await Task.Delay(wait);
+    }
+
+    // Half answered, a quarter busy-then-fallback, a quarter canceled while ringing.
+    var kind = (n % 4) switch { 0 or 1 => CallKind.Answered, 2 => CallKind.BusyThenFallback, _ => CallKind.Canceled };
+    var caller = callers[n];
+    runs.Add(Task.Run(() => driver.RunAsync(kind, caller, hold)));
+}
+
+var launchedIn = Stopwatch.GetElapsedTime(start);
+await Task.WhenAll(runs);
+var setupWindow = Stopwatch.GetElapsedTime(start, driver.LastSetupAt);
+var afterRun = driver.Setups;
+var setupTimes = driver.SetupMs.Order().ToArray();
+var setups = afterRun - warmSetups;
+
+// Every leg's CDR: one call_legs row per leg, ended.
+var data = world.Services.GetRequiredService<NpgsqlDataSource>();
+var expectedLegs = driver.LegsCreated;
+long written = 0;
+var cdrDeadline = DateTime.UtcNow.AddSeconds(60);
+while (DateTime.UtcNow < cdrDeadline)
+{
+    await using var count = data.CreateCommand("SELECT count(*) FROM call_legs WHERE end_at IS NOT NULL");
+    written = (long)(await count.ExecuteScalarAsync())!;
+    if (written >= expectedLegs)
+    {
+        break;
+    }
+
+    await Task.Delay(100);
+}
+
+var cdrWindow = Stopwatch.GetElapsedTime(start);
+var peak = sampler.Stop();
+
+// Memory per active call: K answered calls held up at once, managed heap after a full collection before and after.
+var heapBefore = FullHeap();
+using var release = new CancellationTokenSource();
+var releaseTask = Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+var held = Enumerable.Range(0, hold).Select(i => Task.Run(() => driver.RunAsync(CallKind.Answered, callers[total + i], null, releaseTask))).ToList();
+var holdDeadline = DateTime.UtcNow.AddSeconds(60);
+while (driver.Setups < afterRun + hold && DateTime.UtcNow < holdDeadline && !held.All(t => t.IsCompleted))
+{
+    await Task.Delay(100);
+}
+
+var heldUp = driver.Setups - afterRun;
+var heapHeld = FullHeap();
+var activeInService = world.Sim.Switch.Channels().Count;
+release.Cancel();
+await Task.WhenAll(held);
+var drainDeadline = DateTime.UtcNow.AddSeconds(30);
+while (world.Sim.Switch.Channels().Count > 0 && DateTime.UtcNow < drainDeadline)
+{
+    await Task.Delay(100);
+}
+
+var latencies = clock.LatenciesMs.Skip(warmLatencies).Order().ToArray();
+double Pct(double p) => At(latencies, p);
+var setupsPerSecond = setups / setupWindow.TotalSeconds;
+var perCall = heldUp > 0 ? (heapHeld - heapBefore) / (double)heldUp : double.NaN;
+static string Verdict(bool ok) => ok ? "PASS" : "MISS";
+static double At(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+
+Console.WriteLine($"load: {total} calls offered at {rate}/s over {seconds} s (launched in {launchedIn.TotalSeconds:F1} s): {setups} set up, {driver.Failures} failed{(driver.FirstError is null ? "" : " (first: " + driver.FirstError + ")")}");
+Console.WriteLine($"  setups/s sustained        {setupsPerSecond,10:F1}   target >= 300          {Verdict(setupsPerSecond >= 300 && driver.Failures == 0)}");
+Console.WriteLine($"  setup time p50/p99/max    {At(setupTimes, 0.5),10:F1} / {At(setupTimes, 0.99):F1} / {(setupTimes.Length == 0 ? double.NaN : setupTimes[^1]):F1} ms (room request to bridge, or to park when canceled)");
+Console.WriteLine($"  park-to-bridge p50        {Pct(0.50),10:F2} ms  ({latencies.Length} bridges)");
+Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 20 ms         {Verdict(Pct(0.99) < 20)}");
+Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
+Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
+Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB (service + simulator + driver in one process)");
+Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; heap includes the simulator's channels)   target < 10 KB   {(perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
+return 0;
+
+static long FullHeap()
+{
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    return GC.GetTotalMemory(forceFullCollection: true);
+}
