@@ -6,7 +6,7 @@ namespace CallControl.Bench.Load;
 
 /// <summary>
 /// Watches the simulator's events: the time from the later of the two bridged legs' CHANNEL_PARK / CHANNEL_ANSWER
-/// (the moment the service had everything it needed) to the CHANNEL_BRIDGE its uuid_bridge produced, and signals
+/// (a verto leg's park, or the carrier leg's answer: the moment the service had everything it needed) to the CHANNEL_BRIDGE its uuid_bridge produced, and signals
 /// each leg's park and bridge to the call driver.
 /// </summary>
 internal sealed class BridgeClock
@@ -33,7 +33,8 @@ internal sealed class BridgeClock
                 _ready[uuid] = now;
                 Signal(_parked, uuid);
                 break;
-            case "CHANNEL_ANSWER":
+            case "CHANNEL_ANSWER" when (e.Get("Channel-Name") ?? "").StartsWith("sofia/", StringComparison.Ordinal):
+                // Only the carrier leg's answer is an input to the service; a verto leg is answered by the bridge itself.
                 _ready[uuid] = now;
                 break;
             case "CHANNEL_BRIDGE":

@@ -130,7 +130,7 @@ Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 2
 Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
 Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB (service + simulator + driver in one process)");
-Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; heap includes the simulator's channels)   target < 10 KB   {(perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
+Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; heap includes the simulator's channels)   target < 10 KB   {(heldUp == 0 ? "n/a (no call was held up)" : perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
 return 0;
 
 static long FullHeap()
