@@ -88,7 +88,13 @@ internal static class RecordingSteps
                 var history = job is null ? "no job" : string.Join(" > ", job.History.Select(h => $"{h.StateName}({h.Reason})").Reverse());
                 return $"{r.Id}: state={r.State} attempts={r.Attempts} failure={r.FailureReason} job={r.ArchiveJobId} [{history}]";
             });
-            throw new TimeoutException($"{timedOut.Message}; rows: {string.Join("; ", described)}", timedOut);
+            await using var connection = await world.Database.OpenConnectionAsync();
+            var call = await connection.QuerySingleOrDefaultAsync<(string Status, DateTime? EndedAt)>(
+                "SELECT status, ended_at FROM calls WHERE id = @callId", new { callId });
+            var ended = string.Join(",", rows.Select(r => r.CallEndedAt?.ToString("O") ?? "null"));
+            throw new TimeoutException(
+                $"{timedOut.Message}; call: status={call.Status} ended_at={call.EndedAt:O}; rows' call_ended_at: {ended}; rows: {string.Join("; ", described)}",
+                timedOut);
         }
     }
 

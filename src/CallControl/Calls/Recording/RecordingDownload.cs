@@ -15,8 +15,7 @@ public static class RecordingDownload
     public const string ContentType = "audio/ogg";
 
     internal static async Task<IResult> GetAsync(
-        Guid id, HttpContext http, ClaimsPrincipal user, RecordingStore recordings, IArchiveStore archive,
-        CancellationToken cancellationToken)
+        Guid id, HttpContext http, ClaimsPrincipal user, RecordingStore recordings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         var recording = await recordings.GetForDownloadAsync(id, cancellationToken).ConfigureAwait(false);
@@ -36,6 +35,18 @@ public static class RecordingDownload
                 ? "The recording was deleted after its retention period."
                 : $"The recording is not archived yet (state {recording.State}).";
             return RecordingApi.Problem(StatusCodes.Status409Conflict, detail, "id");
+        }
+
+        // The store is resolved only now: a service without an archive configured still answers 404/403/409 above,
+        // and says why it cannot serve a file here instead of failing every request with a 500.
+        IArchiveStore archive;
+        try
+        {
+            archive = http.RequestServices.GetRequiredService<IArchiveStore>();
+        }
+        catch (InvalidOperationException e)
+        {
+            return RecordingApi.Problem(StatusCodes.Status503ServiceUnavailable, "The recording archive is not configured: " + e.Message, "id");
         }
 
         var (first, last) = ParseRange(http.Request.Headers.Range.ToString());
