@@ -55,10 +55,18 @@ public static class JobsServiceCollectionExtensions
         // configured last: jobs would be built from another host's container. This one uses this container's scopes.
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp => new JobsFilters.Provider(sp, sp.GetServices<JobsFilters.JobFilterType>()));
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+        // The callback runs once per container, on Hangfire's process-wide configuration, after AddHangfire pointed
+        // the log provider at this container's logger factory: replace that with the bridge (see JobsLogBridge).
+        services.AddSingleton<JobsLogRegistration>();
+        services.AddHangfire((sp, config) =>
+        {
+            sp.GetRequiredService<JobsLogRegistration>();
+            config
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(JobsLogBridge.Instance);
+        });
         services.AddHostedService<JobStorageInstaller>();
         if (jobs.Enabled)
         {
@@ -71,5 +79,14 @@ public static class JobsServiceCollectionExtensions
 
         services.AddJobsDashboardAuth();
         return services;
+    }
+
+    /// <summary>This container's logger factory registered with <see cref="JobsLogBridge"/> for as long as the
+    /// container lives (the container disposes it, and with it the registration, before the factory).</summary>
+    private sealed class JobsLogRegistration(ILoggerFactory factory) : IDisposable
+    {
+        private readonly IDisposable _registration = JobsLogBridge.Instance.Register(factory);
+
+        public void Dispose() => _registration.Dispose();
     }
 }

@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CallControl.Tests.Cluster;
@@ -162,6 +163,7 @@ public sealed class ClusterWorld : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.Logging.AddProvider(new TestLogFile("cluster-" + Guid.NewGuid().ToString("N")[..6]));
             builder.Services.AddKeyedSingleton<TimeProvider>(CallRouter.TimerClockKey, ringClock);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         });

@@ -14,7 +14,7 @@ namespace CallControl.Tests.Recording;
 [Collection(RoomWorldGroup.Name)]
 public sealed class RecordedCallArchiveTests(RoomWorld world)
 {
-    [Fact(Skip = "Known bug, issue 5 open: with other service hosts in the test process the service-side archive enqueue fails (row stays stopped with no job; the claim is released) - see the session note")]
+    [Fact]
     public async Task A_recorded_call_ends_archived_as_stereo_ogg_opus_of_the_talk_time()
     {
         var call = await world.AnsweredRecordedCallAsync();
@@ -59,7 +59,7 @@ public sealed class RecordedCallArchiveTests(RoomWorld world)
         Assert.Contains("Channels: 2", info, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "Known bug, issue 5 open: with other service hosts in the test process the service-side archive enqueue fails (row stays stopped with no job; the claim is released) - see the session note")]
+    [Fact]
     public async Task The_archive_is_enqueued_once_whatever_repeats_the_stop_or_the_call_end()
     {
         var call = await world.AnsweredRecordedCallAsync();
@@ -74,6 +74,50 @@ public sealed class RecordedCallArchiveTests(RoomWorld world)
         var after = Assert.Single(await world.RecordingsAsync(call.CallId));
         Assert.Equal(archived.ArchiveJobId, after.ArchiveJobId);
         Assert.Equal(archived.CallEndedAt, after.CallEndedAt);
+        Assert.Equal("archived", after.State);
+    }
+
+    [Fact]
+    public async Task The_sweep_releases_a_stale_claim_and_enqueues_what_the_trigger_left_behind()
+    {
+        var call = await world.AnsweredRecordedCallAsync();
+        await world.UntilRecordingsAsync(call.CallId, 1, ["recording"]);
+        using (var stop = await world.ClientFor(call.Caller).RecordingActionAsync(call.CallId, new { action = "stop" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, stop.StatusCode);
+        }
+
+        var stopped = Assert.Single(await world.UntilRecordingsAsync(call.CallId, 1, ["stopped"]));
+        var sweep = world.Services.GetRequiredService<RecordingArchiveSweep>();
+        // The call goes on: a stopped recording of a live call is nobody's work yet.
+        Assert.DoesNotContain(stopped.Id, await world.Services.GetRequiredService<RecordingStore>().ArchiveDueAsync(1000, CancellationToken.None));
+
+        // An instance claimed the archive when the call ended, then died before it enqueued: the row says so.
+        await using (var connection = await world.Database.OpenConnectionAsync())
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE recordings SET call_ended_at = now(), archive_job_id = 'enqueuing', updated_at = now() - interval '10 minutes'
+                WHERE id = @id
+                """;
+            command.Parameters.AddWithValue("id", stopped.Id);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var (released, enqueued) = await sweep.SweepOnceAsync(CancellationToken.None);
+        Assert.True(released >= 1, $"released {released}");
+        Assert.True(enqueued >= 1, $"enqueued {enqueued}");
+        var archived = Assert.Single(await world.UntilRecordingsAsync(call.CallId, 1, ["archived", "failed"], RecordingSteps.ArchiveWait));
+        Assert.Equal("archived", archived.State);
+        Assert.False(string.IsNullOrEmpty(archived.ArchiveJobId));
+        Assert.NotEqual(RecordingStore.EnqueuingMarker, archived.ArchiveJobId);
+
+        // Nothing is due any more, and the call's real end enqueues nothing new.
+        Assert.DoesNotContain(archived.Id, await world.Services.GetRequiredService<RecordingStore>().ArchiveDueAsync(1000, CancellationToken.None));
+        world.Sim.Switch.Hangup(call.CallerLeg);
+        await world.ClientFor(call.Caller).UntilStatusAsync(call.Room.RoomId, "completed");
+        var after = Assert.Single(await world.RecordingsAsync(call.CallId));
+        Assert.Equal(archived.ArchiveJobId, after.ArchiveJobId);
         Assert.Equal("archived", after.State);
     }
 }

@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -116,6 +117,7 @@ public sealed class RoomWorld : IAsyncLifetime
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.Logging.AddProvider(new TestLogFile("room-" + Guid.NewGuid().ToString("N")[..6]));
             builder.Services.AddKeyedSingleton<TimeProvider>(CallRouter.TimerClockKey, RingClock);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         });

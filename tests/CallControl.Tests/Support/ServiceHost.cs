@@ -8,6 +8,7 @@ using CallControl.Switch;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CallControl.Tests.Support;
@@ -81,6 +82,7 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(config);
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.Logging.AddProvider(new TestLogFile("host-" + Guid.NewGuid().ToString("N")[..6]));
         });
         // A start that cannot finish (a failing dependency) fails the test instead of hanging the run.
         try

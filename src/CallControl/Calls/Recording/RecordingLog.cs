@@ -23,4 +23,10 @@ internal static partial class RecordingLog
 
     [LoggerMessage(4006, LogLevel.Warning, "Call {CallId}: recording skipped: {Reason}")]
     public static partial void Skipped(ILogger logger, Guid callId, string reason);
+
+    [LoggerMessage(4007, LogLevel.Warning, "Archive sweep: released {Released} stale claim(s), enqueued {Enqueued} archive(s) the trigger had missed")]
+    public static partial void Swept(ILogger logger, int released, int enqueued);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Archive sweep failed; trying again in {Interval}")]
+    public static partial void SweepFailed(ILogger logger, TimeSpan interval, Exception exception);
 }

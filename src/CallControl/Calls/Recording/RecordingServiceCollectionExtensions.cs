@@ -14,7 +14,8 @@ public static class RecordingServiceCollectionExtensions
     /// Adds <see cref="RecordingController"/>, <see cref="RecordingTracker"/> (a FreeSWITCH event handler),
     /// <see cref="RecordingStore"/>, <see cref="RecordingArchiveTrigger"/>, the archive (<c>AddRecordingArchive</c>: section
     /// <c>Recording</c>), its retry filter on this service's jobs, and the recurring retention job
-    /// (<c>Recording:RetentionCron</c>, default hourly). Call after <c>AddJobs</c>.
+    /// (<c>Recording:RetentionCron</c>, default hourly), and the archive sweep (<see cref="RecordingArchiveSweep"/>).
+    /// Call after <c>AddJobs</c>.
     /// </summary>
     public static IServiceCollection AddRecordingControl(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +23,8 @@ public static class RecordingServiceCollectionExtensions
         services.AddJobFilter<ArchiveRetryFilter>();
         services.AddSingleton<RecordingStore>();
         services.AddSingleton<RecordingArchiveTrigger>();
+        services.AddSingleton<RecordingArchiveSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecordingArchiveSweep>());
         services.AddSingleton<RecordingController>();
         services.AddSingleton<RecordingTracker>();
         services.AddSingleton<IFreeSwitchEventHandler>(sp => sp.GetRequiredService<RecordingTracker>());

@@ -137,6 +137,44 @@ public sealed class RecordingStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(JobIdSql, new { Id = id, JobId = jobId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    // A claim whose holder never wrote the job id back (the process died between the two, or the enqueue failed and
+    // the release failed too) goes back to "not enqueued" after the timeout.
+    private const string ReleaseStaleClaimsSql = """
+        UPDATE recordings
+        SET archive_job_id = NULL,
+            updated_at = now()
+        WHERE state = 'stopped'
+          AND archive_job_id = 'enqueuing'
+          AND updated_at < now() - @OlderThan
+        """;
+
+    /// <summary>Releases archive claims older than <paramref name="olderThan"/>; how many.</summary>
+    public async Task<int> ReleaseStaleClaimsAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(ReleaseStaleClaimsSql, new { OlderThan = olderThan }, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+    }
+
+    private const string ArchiveDueSql = """
+        SELECT id
+        FROM recordings
+        WHERE state = 'stopped'
+          AND call_ended_at IS NOT NULL
+          AND archive_job_id IS NULL
+        ORDER BY updated_at
+        LIMIT @Limit
+        """;
+
+    /// <summary>Recordings that are stopped, whose call is over and that nobody enqueued: the sweep's work.</summary>
+    public async Task<IReadOnlyList<Guid>> ArchiveDueAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(ArchiveDueSql, new { Limit = limit }, cancellationToken: cancellationToken))
+            .ConfigureAwait(false);
+        return [.. ids];
+    }
+
     private const string DownloadSql = """
         SELECT r.id, r.state, r.archive_location, r.archive_format, c.caller, c.callee
         FROM recordings r
