@@ -98,21 +98,35 @@ internal sealed class LoadWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        try
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-        }
+            if (_app is not null)
+            {
+                try
+                {
+                    await _app.StopAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The shutdown timeout ran out (Hangfire's server waits for its workers): the figures are printed
+                    // already; what matters now is that the database goes.
+                }
 
-        if (Sim is not null)
-        {
-            await Sim.DisposeAsync().ConfigureAwait(false);
-        }
+                await _app.DisposeAsync().ConfigureAwait(false);
+            }
 
-        if (_created)
+            if (Sim is not null)
+            {
+                await Sim.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await AdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)").ConfigureAwait(false);
+            if (_created)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await AdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)").ConfigureAwait(false);
+            }
         }
     }
 

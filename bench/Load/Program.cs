@@ -38,7 +38,7 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 await using var driver = new CallDriver(world, clock, http);
 await driver.ConnectCalleesAsync(32);
 var total = rate * seconds;
-Console.Error.WriteLine($"load: database {world.DatabaseName}; making {total + hold} callers");
+Console.Error.WriteLine($"load: database {world.DatabaseName}; service at {world.BaseAddress} (GET /metrics while it runs); making {total + hold} callers");
 var callers = await driver.MakeCallersAsync(total + hold);
 
 // Warm-up: a few calls of each kind so JIT and pools are not measured.

@@ -8,7 +8,8 @@ namespace CallControl.Cdr;
 public static class CdrServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="CdrWriter"/> with its journal for database outages (<c>Cdr:JournalPath</c>) and the replay loop, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), and
+    /// Adds <see cref="CdrWriter"/> with its journal for database outages (<c>Cdr:JournalPath</c>) and the replay loop, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), the stats rollup's
+    /// <see cref="Query.CallStatsFolder"/>, and
     /// binds the callback secret (<c>FreeSwitch:CallbackUser</c>/<c>CallbackSecret</c>) that <c>POST /fs/cdr</c> checks.
     /// Needs the data services (<c>AddCallControlData</c>: <c>LegStore</c>). Map the endpoint with <c>MapCdr()</c>.
     /// </summary>
@@ -24,6 +25,8 @@ public static class CdrServiceCollectionExtensions
         services.AddHostedService<CdrJournalReplayer>();
         services.AddSingleton<CdrWriter>();
         services.AddSingleton<IFreeSwitchEventHandler, HangupCdrHandler>();
+        services.AddSingleton<Query.CallStatsFolder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Query.CallStatsFolder>());
         return services;
     }
 }

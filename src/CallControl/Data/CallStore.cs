@@ -19,27 +19,32 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
     }
 
+    // The call and its first history row in one statement: one round trip, atomic without a transaction block.
     private const string InsertSql = """
-        INSERT INTO calls (id, room_id, caller, callee, callee_number, media, status, fallback_reason,
-                           created_at, ringing_at, freeswitch_node, ring_deadline, pstn_dialed_at, version)
-        VALUES (@Id, @RoomId, @Caller, @Callee, @CalleeNumber, @Media, @Status, @FallbackReason,
-                @CreatedAt, @RingingAt, @FreeswitchNode, @RingDeadline, @PstnDialedAt, 1)
-        """;
-
-    private const string InsertHistorySql = """
+        WITH call AS (
+            INSERT INTO calls (id, room_id, caller, callee, callee_number, media, status, fallback_reason,
+                               created_at, ringing_at, freeswitch_node, ring_deadline, pstn_dialed_at, version)
+            VALUES (@Id, @RoomId, @Caller, @Callee, @CalleeNumber, @Media, @Status, @FallbackReason,
+                    @CreatedAt, @RingingAt, @FreeswitchNode, @RingDeadline, @PstnDialedAt, 1)
+            RETURNING id, status, created_at
+        )
         INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
-        VALUES (@callId, @fromStatus, @toStatus, @reason, @at)
+        SELECT id, NULL, status, @Reason, created_at
+        FROM call
         """;
 
-    // The CTE reads the status being left under a row lock, so the history row names the true predecessor.
+    // One statement: the CTE reads the status being left under a row lock (NO KEY UPDATE: the key does not change, so
+    // inserts of legs and history rows that reference the call are not blocked), the update moves the call, and the
+    // history row names the true predecessor. One round trip, so no lock is held while the client is away.
     private const string TransitionSql = """
         WITH old AS (
             SELECT id, status
             FROM calls
             WHERE id = @CallId
               AND version = @ExpectedVersion
-            FOR UPDATE
-        )
+            FOR NO KEY UPDATE
+        ),
+        moved AS (
         UPDATE calls AS c
         SET status = @ToStatus,
             answered_via = COALESCE(@AnsweredVia, c.answered_via),
@@ -60,6 +65,14 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         FROM old
         WHERE c.id = old.id
         RETURNING old.status AS from_status, c.room_id
+        ),
+        history AS (
+            INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
+            SELECT @CallId, from_status, @ToStatus, @Reason, @At
+            FROM moved
+        )
+        SELECT from_status, room_id
+        FROM moved
         """;
 
     private const string ExistsSql = """
@@ -97,14 +110,9 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
         ArgumentNullException.ThrowIfNull(call);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, call, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertHistorySql,
-            new { callId = call.Id, fromStatus = (string?)null, toStatus = call.Status, reason, at = call.CreatedAt },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new DynamicParameters(call);
+        parameters.Add("Reason", reason);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await TellObserversAsync(new CallStatusChange(call.Id, call.RoomId, null, new CallChange
         {
             ToStatus = call.Status,
@@ -126,26 +134,18 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
         ArgumentNullException.ThrowIfNull(change);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var parameters = new DynamicParameters(change);
         parameters.Add("CallId", callId);
         parameters.Add("ExpectedVersion", expectedVersion);
         var row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
-            new CommandDefinition(TransitionSql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new CommandDefinition(TransitionSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row is null)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             var exists = await connection.ExecuteScalarAsync<bool>(
                 new CommandDefinition(ExistsSql, new { id = callId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return exists ? TransitionOutcome.VersionConflict : TransitionOutcome.NotFound;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            InsertHistorySql,
-            new { callId, fromStatus = row.FromStatus, toStatus = change.ToStatus, reason = change.Reason, at = change.At },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         await TellObserversAsync(new CallStatusChange(callId, row.RoomId, row.FromStatus, change)).ConfigureAwait(false);
         return TransitionOutcome.Applied;
     }

@@ -18,6 +18,7 @@ public sealed class ServiceMetrics
 
     private readonly Counter<long> _callsEnded;
     private readonly Counter<long> _cdrsJournaled;
+    private readonly Histogram<double> _handlerDuration;
 
     /// <summary>Creates the meter and its instruments.</summary>
     public ServiceMetrics(IMeterFactory meters, IServiceProvider services, BacklogSampler backlog)
@@ -26,6 +27,8 @@ public sealed class ServiceMetrics
         Meter = meters.Create(MeterName);
         _callsEnded = Meter.CreateCounter<long>("callcontrol.calls.ended", "{call}", "Calls that reached a final status, by status.");
         _cdrsJournaled = Meter.CreateCounter<long>("callcontrol.cdr.journaled", "{cdr}", "CDR writes spooled to the local journal because PostgreSQL was unreachable.");
+        _handlerDuration = Meter.CreateHistogram<double>(
+            "callcontrol.dispatch.handler.duration", "ms", "Time one event handler took for one FreeSWITCH event, by handler and event.");
         Meter.CreateObservableGauge(
             "callcontrol.calls.active",
             () => (long)(services.GetService<CallRouter>()?.ActiveCalls ?? 0),
@@ -53,6 +56,13 @@ public sealed class ServiceMetrics
     /// <summary>A call reached its final status.</summary>
     public void CallEnded(CallStatus status) =>
         _callsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
+
+    /// <summary>An event handler finished with one event after <paramref name="milliseconds"/>.</summary>
+    public void HandlerRan(string handler, string eventName, double milliseconds) =>
+        _handlerDuration.Record(
+            milliseconds,
+            new KeyValuePair<string, object?>("handler", handler),
+            new KeyValuePair<string, object?>("event", eventName));
 
     /// <summary>A CDR write went to the journal instead of PostgreSQL.</summary>
     public void CdrJournaled(string source) =>

@@ -17,15 +17,19 @@ public sealed class EventDispatcher : IAsyncDisposable
     private readonly Channel<(string Node, EslEvent Event, bool Steering)>[] _partitions;
     private readonly IFreeSwitchEventHandler[] _handlers;
     private readonly ILogger _logger;
+    private readonly Action<string, string, double>? _observe;
     private readonly CancellationTokenSource _stop = new();
     private Task[] _readers = [];
 
-    /// <summary>Creates a dispatcher over <paramref name="partitions"/> queues of <paramref name="capacity"/> events.</summary>
-    public EventDispatcher(IEnumerable<IFreeSwitchEventHandler> handlers, int partitions, int capacity, ILogger logger)
+    /// <summary>Creates a dispatcher over <paramref name="partitions"/> queues of <paramref name="capacity"/> events;
+    /// <paramref name="observe"/> (handler type, event name, milliseconds) hears how long each handler took.</summary>
+    public EventDispatcher(
+        IEnumerable<IFreeSwitchEventHandler> handlers, int partitions, int capacity, ILogger logger, Action<string, string, double>? observe = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         _handlers = [.. handlers];
         _logger = logger;
+        _observe = observe;
         _partitions = new Channel<(string, EslEvent, bool)>[partitions];
         for (var i = 0; i < partitions; i++)
         {
@@ -86,6 +90,7 @@ public sealed class EventDispatcher : IAsyncDisposable
                         continue;
                     }
 
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     try
                     {
                         await handler.HandleAsync(node, e, _stop.Token).ConfigureAwait(false);
@@ -96,6 +101,8 @@ public sealed class EventDispatcher : IAsyncDisposable
                     {
                         Log.HandlerFailed(_logger, node, handler.GetType().Name, e.EventName, e.UniqueId, ex);
                     }
+
+                    _observe?.Invoke(handler.GetType().Name, e.EventName ?? "", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
             }
         }

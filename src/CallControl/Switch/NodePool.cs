@@ -18,6 +18,7 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, FreeSwitchNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Observability.ServiceMetrics? _metrics;
     private EventDispatcher? _dispatcher;
     private int _stopped;
 
@@ -29,7 +30,8 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
         ILoggerFactory loggers,
         TimeProvider? time = null,
         IEnumerable<INodeSteeringListener>? steeringListeners = null,
-        NodeLeases? leases = null)
+        NodeLeases? leases = null,
+        Observability.ServiceMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -39,6 +41,7 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
         _leases = leases;
         _loggers = loggers;
         _time = time ?? TimeProvider.System;
+        _metrics = metrics;
     }
 
     /// <summary>Every configured node, connected or not.</summary>
@@ -71,7 +74,8 @@ public sealed class NodePool : IHostedService, IAsyncDisposable
     /// <summary>Creates the dispatcher and one client per node; connecting happens in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _dispatcher = new EventDispatcher(_handlers, _options.DispatchPartitions, _options.PartitionCapacity, _loggers.CreateLogger<EventDispatcher>());
+        _dispatcher = new EventDispatcher(_handlers, _options.DispatchPartitions, _options.PartitionCapacity, _loggers.CreateLogger<EventDispatcher>(),
+            _metrics is null ? null : _metrics.HandlerRan);
         _dispatcher.Start();
         var listeners = _listeners.ToArray();
         var steeringListeners = _steeringListeners.ToArray();

@@ -157,6 +157,72 @@ public sealed class AdminStatsRollupTests(DatabaseFixture db) : IAsyncLifetime
         Assert.Equal(callsKept, rolledUp);
     }
 
+    [Fact]
+    public async Task Concurrent_writers_add_into_their_own_stripes_and_the_fold_merges_them_without_changing_a_figure()
+    {
+        var room = await _data.RoomAsync();
+        var hour = new DateTime(2005, 3, 4, 10, 0, 0, DateTimeKind.Utc);
+        var connections = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            // Four sessions open at once (four backends), each inserting and then updating calls of the same hour.
+            var stripes = new HashSet<int>();
+            for (var i = 0; i < 4; i++)
+            {
+                var connection = await db.DataSource.OpenConnectionAsync();
+                connections.Add(connection);
+                stripes.Add(await connection.ExecuteScalarAsync<int>("SELECT call_stats_stripe()"));
+            }
+
+            await Task.WhenAll(connections.Select((connection, i) => connection.ExecuteAsync("""
+                INSERT INTO calls (id, room_id, caller, media, status, created_at, ringing_at)
+                SELECT gen_random_uuid(), @room, 'stripes', 'audio', 'ringing', @hour + (@i * 10 + n) * interval '1 min', @hour + (@i * 10 + n) * interval '1 min' + interval '2 s'
+                FROM generate_series(1, 5) AS n;
+                UPDATE calls SET status = 'completed', answered_at = created_at + interval '4 s', billsec = 30
+                WHERE caller = 'stripes' AND created_at = @hour + (@i * 10 + 1) * interval '1 min';
+                """, new { room, hour, i })));
+
+            await using var check = await db.DataSource.OpenConnectionAsync();
+            var rows = await check.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM call_stats_hourly_stripes WHERE bucket_start = @hour", new { hour });
+            Assert.Equal(stripes.Count, rows);
+            Assert.True(stripes.All(s => s is >= 1 and <= 32), string.Join(",", stripes));
+            const string Differing = """
+                SELECT count(*)
+                FROM ((SELECT * FROM call_stats_hourly WHERE bucket_start = @hour EXCEPT ALL SELECT * FROM call_stats_compute(@hour, @hour + interval '1 hour'))
+                      UNION ALL
+                      (SELECT * FROM call_stats_compute(@hour, @hour + interval '1 hour') EXCEPT ALL SELECT * FROM call_stats_hourly WHERE bucket_start = @hour)) AS d
+                """;
+            Assert.Equal(0, await check.ExecuteScalarAsync<long>(Differing, new { hour }));
+            var before = await check.QuerySingleAsync<(int Calls, int Completed, int Rang)>(
+                "SELECT calls, completed, rang FROM call_stats_hourly WHERE bucket_start = @hour", new { hour });
+            Assert.Equal((20, 4, 20), before);
+
+            var folder = new CallControl.Cdr.Query.CallStatsFolder(
+                db.DataSource, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<CallControl.Cdr.Query.CallStatsFolder>.Instance);
+            Assert.True(await folder.FoldAsync(new DateTimeOffset(hour.AddHours(1)), CancellationToken.None) >= 1);
+
+            Assert.Equal([0], await check.QueryAsync<int>("SELECT stripe FROM call_stats_hourly_stripes WHERE bucket_start = @hour", new { hour }));
+            Assert.Equal(0, await check.ExecuteScalarAsync<long>(Differing, new { hour }));
+            Assert.Equal(before, await check.QuerySingleAsync<(int Calls, int Completed, int Rang)>(
+                "SELECT calls, completed, rang FROM call_stats_hourly WHERE bucket_start = @hour", new { hour }));
+
+            // A late change to the folded hour starts a new stripe row; the figures stay exact.
+            await connections[0].ExecuteAsync(
+                "UPDATE calls SET status = 'canceled' WHERE caller = 'stripes' AND created_at = @hour + interval '2 min'", new { hour });
+            Assert.Equal(0, await check.ExecuteScalarAsync<long>(Differing, new { hour }));
+            Assert.Equal(2, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM call_stats_hourly_stripes WHERE bucket_start = @hour", new { hour }));
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
     private async Task Transition(Guid id, int version, CallChange change) =>
         Assert.Equal(TransitionOutcome.Applied, await db.Calls.TransitionAsync(id, version, change));
 
