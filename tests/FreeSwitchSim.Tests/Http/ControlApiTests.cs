@@ -49,6 +49,18 @@ public sealed class ControlApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_user_variables_reach_the_clients_legs()
+    {
+        var login = await _http.PostAsJsonAsync("/clients/1001/login", new { password = "1234", userVariables = new Dictionary<string, string> { ["user_name"] = "1002" } });
+        Assert.True((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("loggedIn").GetBoolean());
+        var call = await _http.PostAsJsonAsync("/clients/1001/calls", new { destination = "room-a2" });
+        var uuid = (await call.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetString()!;
+
+        var channel = await _http.GetFromJsonAsync<JsonElement>($"/channels/{uuid}");
+        Assert.Equal("1002", channel.GetProperty("variables").GetProperty("user_name").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_channel_is_404_and_bad_input_is_400_with_a_message()
     {
         var missing = await _http.PostAsync("/channels/no-such-uuid/answer", null);

@@ -47,6 +47,47 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Uuid_setvar_multi_sets_each_pair_with_mod_commands_replies()
+    {
+        using var h = new SwitchHarness();
+        Assert.True(await h.Switch.LoginAsync("1000", "1234", CancellationToken.None));
+        var a = h.Switch.PlaceCall("1000", "room-m1");
+        const string usage = "-USAGE: <uuid> <var>=<value>;<var>=<value>...\n";
+
+        Assert.Equal("+OK\n", h.Api("uuid_setvar_multi", $"{a} x_call_id=c-1;x_room_id=m1;x_leg_role=caller"));
+        var vars = h.Switch.Channel(a)!.Variables;
+        Assert.Equal(("c-1", "m1", "caller"), (vars["x_call_id"], vars["x_room_id"], vars["x_leg_role"]));
+        var api = h.Events.Last(e => e.Name == "API");
+        Assert.Equal(("uuid_setvar_multi", $"{a} x_call_id=c-1;x_room_id=m1;x_leg_role=caller"), (api.Get("API-Command"), api.Get("API-Command-Argument")));
+
+        // A part without '=' unsets; an empty name is reported but the others still apply; quotes keep a ';'.
+        Assert.Equal("-ERR No variable specified\n+OK\n", h.Api("uuid_setvar_multi", $"{a} x_room_id;=orphan;x_note='a;b' ;x_esc=1\\;2"));
+        vars = h.Switch.Channel(a)!.Variables;
+        Assert.False(vars.ContainsKey("x_room_id"));
+        Assert.Equal(("a;b", "1;2"), (vars["x_note"], vars["x_esc"]));
+
+        Assert.Equal("-ERR No variable specified\n" + usage, h.Api("uuid_setvar_multi", $"{a} =1"));
+        Assert.Equal("-ERR No such channel!\n" + usage, h.Api("uuid_setvar_multi", $"{Nobody} x_call_id=c-1"));
+        Assert.Equal(usage, h.Api("uuid_setvar_multi", a));
+        Assert.Equal(usage, h.Api("uuid_setvar_multi"));
+    }
+
+    [Theory]
+    [InlineData("a=1;b=2", ';', new[] { "a=1", "b=2" })]
+    [InlineData(" a=1 ; b=2;", ';', new[] { "a=1", "b=2" })]
+    [InlineData("a=1;;b", ';', new[] { "a=1", "", "b" })]
+    [InlineData("a='x;y';b", ';', new[] { "a=x;y", "b" })]
+    [InlineData("a=it's", ';', new[] { "a=it's" })]
+    [InlineData("a=x\\;y;b=\\s", ';', new[] { "a=x;y", "b= " })]
+    [InlineData("^^:a=1;x:b=2", ';', new[] { "a=1;x", "b=2" })]
+    public void Separate_string_splits_like_switch_separate_string(string input, char delimiter, string[] expected) =>
+        Assert.Equal(expected, FreeSwitchSim.Switch.ApiCommands.SeparateString(input, delimiter, 64));
+
+    [Fact]
+    public void Separate_string_leaves_the_rest_of_the_line_in_the_last_allowed_part() =>
+        Assert.Equal(["a", "b;c;d"], FreeSwitchSim.Switch.ApiCommands.SeparateString("a;b;c;d", ';', 2));
+
+    [Fact]
     public async Task Originate_to_unknown_gateway_and_unexpanded_contact_fail_without_a_leg()
     {
         using var h = new SwitchHarness();

@@ -49,6 +49,57 @@ public sealed class VertoScenarioTests
     }
 
     [Fact]
+    public async Task Login_user_variables_become_leg_variables_but_the_caller_username_stays_the_login()
+    {
+        using var h = new SwitchHarness();
+        var userVariables = new Dictionary<string, string>
+        {
+            ["user_name"] = "1001",
+            ["verto_user"] = "1001@127.0.0.1",
+            ["x_note"] = "from the browser",
+            ["record_stereo"] = "false",
+            ["x_empty"] = "",
+        };
+        Assert.True(await h.Switch.LoginAsync("1000", "1234", userVariables, CancellationToken.None));
+        var a = h.Switch.PlaceCall("1000", "room-v1");
+
+        // mod_verto sets jsock->user_vars after switch_ivr_set_user: the browser's values win over user_name and
+        // verto_user; the directory user's own variables come after them in user_vars and win over theirs.
+        var vars = h.Switch.Channel(a)!.Variables;
+        Assert.Equal("1001", vars["user_name"]);
+        Assert.Equal("1001@127.0.0.1", vars["verto_user"]);
+        Assert.Equal("from the browser", vars["x_note"]);
+        Assert.Equal("true", vars["record_stereo"]);
+        Assert.False(vars.ContainsKey("x_empty"));
+        var park = h.Last(a, "CHANNEL_PARK");
+        Assert.Equal("1001", park.Get("variable_user_name"));
+        Assert.Equal("1000@127.0.0.1", park.Get("Caller-Username"));
+        using var dump = System.Text.Json.JsonDocument.Parse(h.Api("uuid_dump", $"{a} json"));
+        Assert.Equal("1000@127.0.0.1", dump.RootElement.GetProperty("Caller-Username").GetString());
+        Assert.Equal("1001", dump.RootElement.GetProperty("variable_user_name").GetString());
+
+        // Another client's legs carry none of them.
+        Assert.True(await h.Switch.LoginAsync("1002", "1234", CancellationToken.None));
+        var other = h.Switch.Channel(h.Switch.PlaceCall("1002", "room-v1"))!.Variables;
+        Assert.Equal("1002", other["user_name"]);
+        Assert.False(other.ContainsKey("x_note"));
+    }
+
+    [Fact]
+    public async Task Originated_verto_leg_carries_the_login_user_variables_too()
+    {
+        using var h = new SwitchHarness();
+        Assert.True(await h.Switch.LoginAsync("1001", "1234", new Dictionary<string, string> { ["x_note"] = "callee" }, CancellationToken.None));
+        var b = Guid.NewGuid().ToString();
+        var result = h.Switch.ExecuteApiAsync("expand", $"originate {{origination_uuid={b}}}${{verto_contact(1001@127.0.0.1)}} &park()", CancellationToken.None);
+        h.Advance(500);
+        // verto_connect sets jsock->user_vars on the outbound leg before it sends verto.invite.
+        Assert.Equal("callee", h.Switch.Channel(b)!.Variables["x_note"]);
+        h.Switch.Answer(b);
+        Assert.Equal($"+OK {b}\n", await result.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Verto_login_and_logout_fire_the_captured_custom_events()
     {
         using var h = new SwitchHarness();

@@ -12,6 +12,12 @@ public interface ISwitchControl
     /// Returns false (and fires verto::login with verto_success=0) when the login is refused.</summary>
     Task<bool> LoginAsync(string user, string password, CancellationToken cancellationToken);
 
+    /// <summary>A login that also sends <c>userVariables</c> (verto.login's <c>params.userVariables</c>): mod_verto
+    /// sets them on every channel the client creates, after the directory user's variables, so they override
+    /// <c>user_name</c>, <c>verto_user</c> or any other variable. Entries with an empty name or value are ignored,
+    /// as mod_verto does. The caller profile's username (<c>Caller-Username</c>) stays the authenticated login.</summary>
+    Task<bool> LoginAsync(string user, string password, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken);
+
     /// <summary>The verto client closes its WebSocket (verto::client_disconnect); its calls hang up.</summary>
     void Logout(string user);
 

@@ -24,7 +24,7 @@ public static partial class ControlApi
             return Bad("user must be 1-64 letters, digits or _.@+-");
         }
         // The built-in directory's users 1000..1019 share the password 1234, as the stock FreeSWITCH config.
-        var ok = await sw.LoginAsync(user, body?.Password ?? "1234", cancellationToken).ConfigureAwait(false);
+        var ok = await sw.LoginAsync(user, body?.Password ?? "1234", body?.UserVariables, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new LoginResult(user, ok));
     }
 

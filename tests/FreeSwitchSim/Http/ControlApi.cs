@@ -76,7 +76,7 @@ public static partial class ControlApi
 
     internal sealed record RestartSettings(TimeSpan DownTime);
 
-    public sealed record LoginRequest(string? Password);
+    public sealed record LoginRequest(string? Password, IReadOnlyDictionary<string, string>? UserVariables = null);
 
     public sealed record CallRequest(string? Destination, int? AutoAnswerMs, int? AutoHangupMs);
 

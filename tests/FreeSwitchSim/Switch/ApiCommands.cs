@@ -92,6 +92,8 @@ internal sealed partial class ApiCommands
                 return UuidRecord(args);
             case "uuid_setvar":
                 return UuidSetVar(args);
+            case "uuid_setvar_multi":
+                return UuidSetVarMulti(args);
             case "uuid_getvar":
                 return UuidGetVar(args);
             case "uuid_exists":

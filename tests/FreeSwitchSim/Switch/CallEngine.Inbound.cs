@@ -81,7 +81,12 @@ internal sealed partial class CallEngine
         p.Source = "mod_verto";
         p.Context = "default";
         p.ChannelName = name;
-        c.Vars.Apply(LegTemplates.VertoCreate, VertoFill(client, c, destination));
+        var fill = VertoFill(client, c, destination);
+        c.Vars.Apply(LegTemplates.VertoCreate, fill);
+        // mod_verto's invite applies jsock->user_vars after switch_ivr_set_user: the browser's login userVariables
+        // override user_name, verto_user or anything else; the caller profile (Caller-Username) keeps the login.
+        ApplyUserVariables(c, client);
+        c.Vars.Apply(LegTemplates.VertoCreateAfterUserVariables, fill);
         // mod_verto creates its leg with switch_core_session_request: the core fires CHANNEL_OUTGOING first.
         c.RunningState = "CS_NONE";
         c.StateNumber = Channel.NumberOf("CS_INIT");
@@ -101,6 +106,15 @@ internal sealed partial class CallEngine
         Presence(c, "CS_ROUTING", "ringing");
         Route(c);
         return c;
+    }
+
+    /// <summary>Sets the client's login userVariables on one of its legs, in the order the browser sent them.</summary>
+    private static void ApplyUserVariables(Channel c, VertoClient client)
+    {
+        foreach (var (name, value) in client.UserVariables)
+        {
+            c.Vars.Set(name, value);
+        }
     }
 
     public Dictionary<string, string> VertoFill(VertoClient client, Channel c, string destination) => new()

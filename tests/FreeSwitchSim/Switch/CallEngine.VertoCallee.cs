@@ -37,6 +37,8 @@ internal sealed partial class CallEngine
         Events.Fire(b, "CHANNEL_OUTGOING", CallSites.Outgoing, vars: true);
         Events.Fire(b, "CHANNEL_OUTGOING", CallSites.Outgoing, vars: true);
         SetRunning(b, "CS_INIT");
+        // verto_connect (on init, before verto.invite) sets the jsock's login userVariables on the outbound leg too.
+        ApplyUserVariables(b, client);
         Ring(b);
         b.StateNumber = Channel.NumberOf("CS_ROUTING");
         Events.Fire(b, "CHANNEL_CREATE", CallSites.Create, vars: true);

@@ -222,6 +222,16 @@ internal static class LegTemplates
         ("Event-Calling-Function", "client_thread"),
         ("Event-Calling-Line-Number", "2154"),
         ("Event-Sequence", "{login_seq}"),
+    ];
+
+    /// <summary>
+    /// The rest of a verto caller leg's variables. jsock-&gt;user_vars holds, in order, its own CHANNEL_DATA headers
+    /// (the end of <see cref="VertoCreate"/>), the browser's login <c>userVariables</c>, then the directory user's
+    /// variables (this list starts with them), so the browser's values go in between and a directory variable of the
+    /// same name wins.
+    /// </summary>
+    internal static readonly (string Name, string Value)[] VertoCreateAfterUserVariables =
+    [
         ("record_stereo", "true"),
         ("default_gateway", "example.com"),
         ("default_areacode", "918"),

@@ -5,7 +5,10 @@ namespace FreeSwitchSim.Switch;
 public sealed partial class SimSwitch
 {
     public Task<bool> LoginAsync(string user, string password, CancellationToken cancellationToken) =>
-        _verto.LoginAsync(user, password, cancellationToken);
+        _verto.LoginAsync(user, password, null, cancellationToken);
+
+    public Task<bool> LoginAsync(string user, string password, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken) =>
+        _verto.LoginAsync(user, password, userVariables, cancellationToken);
 
     public void Logout(string user) => _verto.Logout(user);
 

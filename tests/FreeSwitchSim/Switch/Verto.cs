@@ -47,12 +47,20 @@ internal sealed class Verto
         }
     }
 
-    public async Task<bool> LoginAsync(string user, string password, CancellationToken cancellationToken)
+    public async Task<bool> LoginAsync(string user, string password, IReadOnlyDictionary<string, string>? userVariables, CancellationToken cancellationToken)
     {
         VertoClient client;
         lock (_engine.Sync)
         {
-            client = new VertoClient { User = user, JsockUuid = Guid.NewGuid().ToString(), Port = _nextPort += 2 };
+            client = new VertoClient
+            {
+                User = user,
+                JsockUuid = Guid.NewGuid().ToString(),
+                Port = _nextPort += 2,
+                // mod_verto's login handler skips a userVariable with an empty name or value.
+                UserVariables = [.. (userVariables ?? new Dictionary<string, string>())
+                    .Where(kv => !string.IsNullOrEmpty(kv.Key) && !string.IsNullOrEmpty(kv.Value))],
+            };
             _clients[user] = client;
             Custom("verto::client_connect", CallSites.VertoConnect, client, null);
         }
