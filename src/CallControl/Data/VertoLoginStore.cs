@@ -24,11 +24,17 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
           AND expires_at > @now
         """;
 
-    private const string MarkUsedSql = """
+    // One statement decides and consumes: a login that has expired, was used, belongs to another room or to nobody
+    // in this call matches no row and stays as it was.
+    private const string ConsumeForCallSql = """
         UPDATE verto_logins
         SET used_at = @at
         WHERE login = @login
+          AND room_id = @roomId
+          AND user_id = ANY(@parties)
+          AND expires_at > @at
           AND used_at IS NULL
+        RETURNING user_id
         """;
 
     /// <summary>
@@ -59,13 +65,17 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
             new CommandDefinition(SelectValidSql, new { login, now }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Records the first successful login (FreeSWITCH's <c>verto::login</c> event with success); false if already used.</summary>
-    public async Task<bool> MarkUsedAsync(string login, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Consumes the login for a leg that parked in <paramref name="roomId"/>: only when it has not expired, has not placed
+    /// a leg before, was issued for that room and to one of <paramref name="parties"/> (the call's caller and callee).
+    /// Returns the user it was issued to, or null (then nothing changed).
+    /// </summary>
+    public async Task<string?> ConsumeForCallAsync(string login, string roomId, IReadOnlyCollection<string> parties, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(parties);
         var at = timeProvider.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.ExecuteAsync(
-            new CommandDefinition(MarkUsedSql, new { login, at }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows == 1;
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            ConsumeForCallSql, new { login, roomId, parties = parties.ToArray(), at }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -4,7 +4,8 @@ using CallControl.Esl.Connection;
 namespace CallControl.Switch;
 
 /// <summary>One live channel on a node as reconcile sees it: <c>show channels as json</c> for the list, then
-/// <c>uuid_dump &lt;uuid&gt; json</c> for its answer state and the variables the router tags legs with.</summary>
+/// <c>uuid_dump &lt;uuid&gt; json</c> for its answer state, the variables the router tags legs with, and the verto login
+/// that placed it (from the caller profile, see <see cref="VertoLegIdentity"/>).</summary>
 public sealed record LiveLeg(
     string Uuid,
     string? AnswerState,
@@ -98,7 +99,7 @@ public static class NodeChannels
                 Get("variable_x_room_id"),
                 Get("variable_x_leg_role"),
                 Get("variable_room_id"),
-                Get("variable_user_name") ?? Get("variable_verto_user")?.Split('@')[0]);
+                VertoLegIdentity.Login(Get("Caller-Username"), Get("Caller-Source")));
         }
         catch (JsonException)
         {

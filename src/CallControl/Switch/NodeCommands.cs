@@ -1,3 +1,4 @@
+using System.Buffers;
 using CallControl.Esl.Commands;
 using CallControl.Esl.Connection;
 
@@ -11,6 +12,12 @@ namespace CallControl.Switch;
 /// </summary>
 public sealed class NodeCommands
 {
+    // mod_commands' uuid_setvar_multi splits into at most 64 parts (argv[64]).
+    private const int MaxSetVarMulti = 64;
+
+    // Characters switch_separate_string or the name=value split would read as syntax.
+    private static readonly SearchValues<char> SetVarMultiSyntax = SearchValues.Create(";='\"\\");
+
     private readonly EslClient _raw;
     private readonly Func<bool> _steering;
 
@@ -63,6 +70,15 @@ public sealed class NodeCommands
     public Task<EslResult> UuidSetVarAsync(string uuid, string name, string value, CancellationToken cancellationToken = default) =>
         Steered.ApiAsync("uuid_setvar", $"{Uuid(uuid)} {Identifier(name, nameof(name))} {Value(value)}", cancellationToken);
 
+    /// <summary>
+    /// <c>uuid_setvar_multi &lt;uuid&gt; &lt;name&gt;=&lt;value&gt;;&lt;name&gt;=&lt;value&gt;...</c>: several variables in one round trip.
+    /// mod_commands splits the list like switch_separate_string (';' between pairs, quotes and backslashes are
+    /// syntax, at most 64 parts) and each pair at its first '=', so values may contain none of <c>; = ' " \</c>.
+    /// FreeSWITCH answers <c>+OK</c>, or <c>-ERR No such channel!</c> followed by the usage line.
+    /// </summary>
+    public Task<EslResult> UuidSetVarsAsync(string uuid, IReadOnlyList<KeyValuePair<string, string>> variables, CancellationToken cancellationToken = default) =>
+        Steered.ApiAsync("uuid_setvar_multi", $"{Uuid(uuid)} {VariableList(variables)}", cancellationToken);
+
     /// <summary><c>uuid_getvar &lt;uuid&gt; &lt;name&gt;</c>.</summary>
     public Task<EslResult> UuidGetVarAsync(string uuid, string name, CancellationToken cancellationToken = default) =>
         _raw.ApiAsync("uuid_getvar", $"{Uuid(uuid)} {Identifier(name, nameof(name))}", cancellationToken);
@@ -105,6 +121,28 @@ public sealed class NodeCommands
         }
 
         return name;
+    }
+
+    private static string VariableList(IReadOnlyList<KeyValuePair<string, string>> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (variables.Count is 0 or > MaxSetVarMulti)
+        {
+            throw new ArgumentException($"uuid_setvar_multi takes 1 to {MaxSetVarMulti} variables.", nameof(variables));
+        }
+
+        return string.Join(';', variables.Select(v => $"{Identifier(v.Key, nameof(variables))}={ListValue(v.Value)}"));
+    }
+
+    private static string ListValue(string value)
+    {
+        var line = Value(value);
+        if (line.AsSpan().IndexOfAny(SetVarMultiSyntax) >= 0)
+        {
+            throw new ArgumentException("A uuid_setvar_multi value must not contain ; = ' \" or \\.", nameof(value));
+        }
+
+        return line;
     }
 
     private static string Word(string word, string parameter)

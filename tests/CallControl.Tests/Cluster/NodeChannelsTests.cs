@@ -31,6 +31,23 @@ public sealed class NodeChannelsTests
         Assert.True(answered.Answered);
     }
 
+    [Fact]
+    public async Task The_login_of_a_dumped_leg_comes_from_its_caller_profile_not_from_browser_set_variables()
+    {
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorHostOptions());
+        var forged = new Dictionary<string, string> { ["user_name"] = "1001", ["verto_user"] = "1001@127.0.0.1" };
+        Assert.True(await sim.Switch.LoginAsync("1000", "1234", forged, CancellationToken.None));
+        var leg = sim.Switch.PlaceCall("1000", "room-0123456789abcdef");
+
+        var parked = NodeChannels.ParseDump(leg, await sim.Switch.ExecuteApiAsync("uuid_dump", leg + " json", CancellationToken.None))!;
+        Assert.Equal("1001", sim.Switch.Channel(leg)!.Variables["user_name"]);
+        Assert.Equal("1000", parked.Login);
+
+        // A SIP leg in the room names no verto login, whatever its SIP user is.
+        var sip = sim.Switch.PlaceSipCall("1000", "Mallory", "room-0123456789abcdef");
+        Assert.Null(NodeChannels.ParseDump(sip, await sim.Switch.ExecuteApiAsync("uuid_dump", sip + " json", CancellationToken.None))!.Login);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("-ERR no reply\n")]

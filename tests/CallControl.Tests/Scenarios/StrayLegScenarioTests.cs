@@ -46,6 +46,46 @@ public sealed class StrayLegScenarioTests(RoomWorld world)
     }
 
     [Fact]
+    public async Task Leg_naming_another_login_in_its_user_variables_is_rejected_and_that_login_stays_unused()
+    {
+        var (caller, callee, other) =
+            (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"), await world.AddUserAsync("mallory"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        await using var callerSignal = await world.ConnectSignalingAsync(caller);
+        var alice = world.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        var othersRoom = await world.ClientFor(other).CreateRoomAsync(new { callee = caller });
+
+        // Mallory logs in with her own room's login, but her browser's verto.login userVariables name Alice's login:
+        // mod_verto copies them onto her leg over user_name and verto_user. Her leg dials Alice's room.
+        var forged = new Dictionary<string, string>
+        {
+            ["user_name"] = room.Verto.Login,
+            ["verto_user"] = $"{room.Verto.Login}@127.0.0.1",
+        };
+        Assert.True(await world.Sim.Switch.LoginAsync(othersRoom.Verto.Login, othersRoom.Verto.Password, forged, CancellationToken.None));
+        var stray = world.Sim.Switch.PlaceCall(othersRoom.Verto.Login, room.Verto.Destination);
+        await ServiceHostWait.UntilAsync(() => world.Sim.Switch.Channel(stray) is null, "the forged leg to be hung up", RoomSteps.Wait);
+        var park = world.Events.First(e => e.UniqueId == stray && e.Name == "CHANNEL_PARK");
+        Assert.Equal(room.Verto.Login, park.Get("variable_user_name"));
+        Assert.Equal("CALL_REJECTED", world.Events.Last(e => e.UniqueId == stray && e.Name == "CHANNEL_HANGUP_COMPLETE").Get("Hangup-Cause"));
+        Assert.DoesNotContain(world.Events, e => e.Name == "API" && e.Get("API-Command-Argument")?.StartsWith(stray, StringComparison.Ordinal) == true
+                                                 && e.Get("API-Command") != "uuid_kill");
+
+        // Alice's login was not consumed: her own leg parks, is adopted as the caller, and the call goes on to answer.
+        var callerLeg = await world.EnterRoomAsync(room);
+        await WaitUntilAdoptedAsync(callerLeg, room.CallId, "caller");
+        var calleeLeg = await world.EnterRoomAsync(await world.ClientFor(callee).JoinAsync(room.RoomId));
+        var answered = await alice.UntilStatusAsync(room.RoomId, "answered");
+        Assert.Equal("app", answered.Call!.AnsweredVia);
+        Assert.Equal(calleeLeg, world.Sim.Switch.Channel(callerLeg)!.OtherLegUuid);
+
+        using var end = await alice.DeleteAsync($"/api/rooms/{room.RoomId}");
+        using var endOther = await world.ClientFor(other).DeleteAsync($"/api/rooms/{othersRoom.RoomId}");
+        Assert.True(end.IsSuccessStatusCode && endOther.IsSuccessStatusCode);
+    }
+
+    [Fact]
     public async Task Second_leg_with_an_already_used_room_login_is_rejected()
     {
         var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"));
@@ -55,10 +95,7 @@ public sealed class StrayLegScenarioTests(RoomWorld world)
         var first = await world.EnterRoomAsync(room);
         // Wait until the service adopted the first leg (it tags it with the call id), not just until the leg parked:
         // the two parks are different channels, handled in parallel, and the login goes to whichever is handled first.
-        await ServiceHostWait.UntilAsync(
-            () => world.Events.Any(e => e.Name == "API" && e.Get("API-Command") == "uuid_setvar"
-                                        && e.Get("API-Command-Argument") == $"{first} x_call_id {room.CallId:D}"),
-            "the service to adopt the caller leg", RoomSteps.Wait);
+        await WaitUntilAdoptedAsync(first, room.CallId, "caller");
 
         // The same one-time login places a second leg into the room: it is hung up, the first call goes on.
         var replay = await world.EnterRoomAsync(room);
@@ -71,4 +108,14 @@ public sealed class StrayLegScenarioTests(RoomWorld world)
         using var end = await alice.DeleteAsync($"/api/rooms/{room.RoomId}");
         Assert.True(end.IsSuccessStatusCode);
     }
+
+    /// <summary>Waits until the service adopted the leg: it tags it with the call id, room and role in one
+    /// uuid_setvar_multi.</summary>
+    private Task WaitUntilAdoptedAsync(string leg, Guid callId, string role) =>
+        ServiceHostWait.UntilAsync(
+            () => world.Events.Any(e => e.Name == "API" && e.Get("API-Command") == "uuid_setvar_multi"
+                                        && e.Get("API-Command-Argument") is { } args
+                                        && args.StartsWith($"{leg} x_call_id={callId:D};", StringComparison.Ordinal)
+                                        && args.EndsWith($";x_leg_role={role}", StringComparison.Ordinal)),
+            $"the service to adopt leg {leg} as the {role}", RoomSteps.Wait);
 }

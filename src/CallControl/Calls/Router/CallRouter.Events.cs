@@ -1,5 +1,7 @@
+using CallControl.Cdr;
 using CallControl.Esl.Events;
 using CallControl.Observability;
+using CallControl.Switch;
 
 namespace CallControl.Calls.Router;
 
@@ -59,9 +61,10 @@ public sealed partial class CallRouter
     }
 
     /// <summary>
-    /// A leg parked in <c>room-&lt;id&gt;</c>: which party it is comes from its verto login (<c>user_name</c>), which the
-    /// room issued to one person. The leg is tagged with our call id, room id and role before the machine sees it, so
-    /// its CDR carries them whatever happens next.
+    /// A leg parked in <c>room-&lt;id&gt;</c>: which party it is comes from the verto login that placed it, read from the
+    /// caller profile (<c>Caller-Username</c>), never from channel variables, which the browser can set (see
+    /// <see cref="VertoLegIdentity"/>). The room issued that login to one person. The leg is tagged with our call id,
+    /// room id and role before the machine sees it, so its CDR carries them whatever happens next.
     /// </summary>
     private async Task OnParkAsync(string node, EslEvent e, string leg, CancellationToken cancellationToken)
     {
@@ -71,7 +74,7 @@ public sealed partial class CallRouter
             return;
         }
 
-        var login = e.GetVariable("user_name") ?? e.GetVariable("verto_user")?.Split('@')[0];
+        var login = VertoLegIdentity.Login(e.GetHeader("Caller-Username"), e.GetHeader("Caller-Source"));
         await AdoptLegAsync(node, leg, roomId, login, cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,36 +87,47 @@ public sealed partial class CallRouter
             return;
         }
 
-        var found = login is null ? null : await _logins.FindValidAsync(login, cancellationToken).ConfigureAwait(false);
-        LegRole? role = found is null || found.RoomId != session.RoomId ? null
-            : found.UserId == session.CallerUserId ? LegRole.Caller
-            : found.UserId == session.CalleeUserId ? LegRole.Callee
+        // A room login places one leg: the first park consumes it, in the same statement that checks it is this room's
+        // and one of this call's parties (the directory still lets the same browser log in again after a WebSocket
+        // drop, but a second leg with that login is someone replaying the password). A login of another room, or a
+        // leg on another node, consumes nothing.
+        var onNode = string.Equals(node, session.Node, StringComparison.OrdinalIgnoreCase);
+        var userId = login is null || !onNode ? null
+            : await _logins.ConsumeForCallAsync(login, session.RoomId, Parties(session), cancellationToken).ConfigureAwait(false);
+        LegRole? role = userId is null ? null
+            : userId == session.CallerUserId ? LegRole.Caller
+            : userId == session.CalleeUserId ? LegRole.Callee
             : null;
-        // A room login places one leg: the first park consumes it (the directory still lets the same browser log in
-        // again after a WebSocket drop, but a second leg with that login is someone replaying the password).
-        var firstUse = role is not null && await _logins.MarkUsedAsync(login!, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(node, session.Node, StringComparison.OrdinalIgnoreCase) || role is null || !firstUse)
+        if (role is null)
         {
-            // Not a login this room issued (or on another node): it must not join someone else's call.
+            // Not a login this room issued to this call's parties, already used, or on another node: it must not join
+            // someone else's call.
             RouterLog.StrangerLeg(_logger, session.CallId, leg, login ?? "(none)");
             await (Nodes.Commands(node)?.UuidKillAsync(leg, HangupCauses.CallRejected, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             return;
         }
 
         _byLeg[leg] = session.CallId;
-        var commands = Node(session);
         try
         {
-            await commands.UuidSetVarAsync(leg, "x_call_id", session.CallId.ToString("D"), cancellationToken).ConfigureAwait(false);
-            await commands.UuidSetVarAsync(leg, "x_room_id", session.RoomId, cancellationToken).ConfigureAwait(false);
-            await commands.UuidSetVarAsync(leg, "x_leg_role", role.Value.ToWire(), cancellationToken).ConfigureAwait(false);
+            // One round trip on the node's command connection instead of three, on the path of every park. A refusal
+            // (-ERR No such channel!) means the leg is already gone: its hangup event follows.
+            await Node(session).UuidSetVarsAsync(leg,
+            [
+                new(LegVariables.CallIdVariable, session.CallId.ToString("D")),
+                new(LegVariables.RoomIdVariable, session.RoomId),
+                new(LegVariables.RoleVariable, role.Value.ToWire()),
+            ], cancellationToken).ConfigureAwait(false);
         }
         catch (Esl.Connection.EslConnectionException ex)
         {
-            RouterLog.CommandFailed(_logger, session.CallId, "uuid_setvar", "CHANNEL_PARK", ex);
+            RouterLog.CommandFailed(_logger, session.CallId, "uuid_setvar_multi", "CHANNEL_PARK", ex);
         }
 
         CallInput input = role == LegRole.Caller ? new CallerLegParked(Now, leg) : new CalleeLegParked(Now, leg);
         await SubmitAsync(session, input, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string[] Parties(CallSession session) =>
+        session.CalleeUserId is { } callee ? [session.CallerUserId, callee] : [session.CallerUserId];
 }
