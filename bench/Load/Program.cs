@@ -49,6 +49,10 @@ var warmLatencies = clock.LatenciesMs.Count;
 Console.Error.WriteLine($"load: warm-up done ({driver.Failures} failures); driving {rate}/s for {seconds} s");
 
 using var sampler = new PeakSampler();
+// Cost per call, which a shared or loaded machine distorts far less than latency: this process's CPU time (service,
+// simulator and driver together) and PostgreSQL's committed transactions, over the run and its CDR drain.
+var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+var xactsAtStart = await CommittedTransactionsAsync(world);
 var runs = new List<Task>(total);
 var start = Stopwatch.GetTimestamp();
 for (var n = 0; n < total; n++)
@@ -91,6 +95,8 @@ while (DateTime.UtcNow < cdrDeadline)
 }
 
 var cdrWindow = Stopwatch.GetElapsedTime(start);
+var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
+var xactsPerCall = (await CommittedTransactionsAsync(world) - xactsAtStart) / (double)total;
 var peak = sampler.Stop();
 
 // Memory per active call: K answered calls held up at once, managed heap after a full collection before and after.
@@ -129,6 +135,8 @@ Console.WriteLine($"  park-to-bridge p50        {Pct(0.50),10:F2} ms  ({latencie
 Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 20 ms         {Verdict(Pct(0.99) < 20)}");
 Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
 Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
+Console.WriteLine($"  CPU per call              {cpuPerCall,10:F2} ms  (this process: service + simulator + driver; {Environment.ProcessorCount} cores, so at most ~{Environment.ProcessorCount * 1000 / cpuPerCall:F0} calls/s of CPU)");
+Console.WriteLine($"  PostgreSQL commits/call   {xactsPerCall,10:F1}");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB (service + simulator + driver in one process)");
 Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; heap includes the simulator's channels)   target < 10 KB   {(heldUp == 0 ? "n/a (no call was held up)" : perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
 return 0;
@@ -139,4 +147,12 @@ static long FullHeap()
     GC.WaitForPendingFinalizers();
     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
     return GC.GetTotalMemory(forceFullCollection: true);
+}
+
+static async Task<long> CommittedTransactionsAsync(LoadWorld world)
+{
+    // pg_stat_database is updated when backends report (at most every PGSTAT_MIN_INTERVAL, 1 s): close enough over a run.
+    var data = world.Services.GetRequiredService<NpgsqlDataSource>();
+    await using var command = data.CreateCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+    return (long)(await command.ExecuteScalarAsync())!;
 }

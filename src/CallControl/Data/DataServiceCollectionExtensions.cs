@@ -31,7 +31,11 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddCallControlData(this IServiceCollection services, string connectionString)
     {
         UseSnakeCaseMapping();
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // No Reset On Close: Npgsql otherwise sends DISCARD ALL before the next use of every pooled connection, about
+        // 30 extra statements per call (bench/load). Nothing here leaves session state on a pooled connection: the
+        // node leases hold their advisory locks on unpooled connections, the migrator releases its lock in a finally.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        services.AddSingleton(_ => NpgsqlDataSource.Create(builder.ConnectionString));
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<RoomStore>();
