@@ -120,4 +120,26 @@ public sealed class RecordedCallArchiveTests(RoomWorld world)
         Assert.Equal(archived.ArchiveJobId, after.ArchiveJobId);
         Assert.Equal("archived", after.State);
     }
+
+    [Fact]
+    public async Task The_reply_and_the_record_start_inserting_the_same_recording_at_once_leave_one_row_and_no_error()
+    {
+        var call = await world.AnsweredRecordedCallAsync();
+        var first = Assert.Single(await world.UntilRecordingsAsync(call.CallId, 1, ["recording"]));
+        var store = world.Services.GetRequiredService<RecordingStore>();
+        var again = new StartedRecording(
+            Guid.NewGuid(), call.CallId, first.FreeswitchNode!, first.LegUuid!.Value, first.NodePath + ".again.wav",
+            first.RelativePath + ".again.wav", DateTime.UtcNow);
+
+        // Both paths insert the same recording (same id, same file), as the API's reply and RECORD_START do, at once.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.InsertStartedAsync(again, CancellationToken.None))));
+        // The same recording again, its path spelled another way (a doubled slash): a duplicate id is nothing either.
+        await store.InsertStartedAsync(again with { NodePath = again.NodePath.Replace("/", "//", StringComparison.Ordinal) }, CancellationToken.None);
+
+        var rows = await world.RecordingsAsync(call.CallId);
+        Assert.Single(rows, r => r.Id == again.Id);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(again.Id.ToString(), await world.CallRecordingIdAsync(call.CallId));
+        world.Sim.Switch.Hangup(call.CallerLeg);
+    }
 }

@@ -11,20 +11,24 @@ namespace CallControl.Calls.Recording;
 public sealed class RecordingStore(NpgsqlDataSource dataSource)
 {
     // calls.ended_at is set by the final transition; a recording that starts in the instant the call ends takes it
-    // over here, so the archive trigger does not wait for a call end that has already happened.
+    // over here, so the archive trigger does not wait for a call end that has already happened. The API's reply and
+    // the RECORD_START event both insert the same recording (same id, same file), possibly at the same instant: the
+    // conflict clause names no index, so a duplicate on either unique key is nothing rather than an error. The insert
+    // and pointing the call at the new row are one statement.
     private const string InsertSql = """
-        INSERT INTO recordings (id, call_id, room_id, freeswitch_node, leg_uuid, node_path, relative_path, state,
-                                started_at, call_ended_at)
-        SELECT @Id, c.id, c.room_id, @Node, @LegUuid, @NodePath, @RelativePath, 'recording', @StartedAt, c.ended_at
-        FROM calls c
-        WHERE c.id = @CallId
-        ON CONFLICT (freeswitch_node, node_path) DO NOTHING
-        """;
-
-    private const string PointCallSql = """
-        UPDATE calls
-        SET recording_id = @Id::text
-        WHERE id = @CallId
+        WITH inserted AS (
+            INSERT INTO recordings (id, call_id, room_id, freeswitch_node, leg_uuid, node_path, relative_path, state,
+                                    started_at, call_ended_at)
+            SELECT @Id, c.id, c.room_id, @Node, @LegUuid, @NodePath, @RelativePath, 'recording', @StartedAt, c.ended_at
+            FROM calls c
+            WHERE c.id = @CallId
+            ON CONFLICT DO NOTHING
+            RETURNING id, call_id
+        )
+        UPDATE calls AS c
+        SET recording_id = inserted.id::text
+        FROM inserted
+        WHERE c.id = inserted.call_id
         """;
 
     /// <summary>Inserts the row of a recording FreeSWITCH accepted (state recording) and points the call at it;
@@ -33,14 +37,7 @@ public sealed class RecordingStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(started);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSql, started, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (inserted == 1)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(PointCallSql, started, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, started, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     private const string SetPhaseSql = """
