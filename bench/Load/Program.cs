@@ -101,6 +101,14 @@ var peak = sampler.Stop();
 
 // Memory per active call: K answered calls held up at once, managed heap after a full collection before and after.
 var heapBefore = FullHeap();
+// LOAD_HEAP_PAUSE_SECONDS=S pauses S seconds before and while the calls are held, printing this process's id, so a
+// heap snapshot can be taken (dotnet-gcdump collect -p PID) and the held calls' objects told apart by type.
+var heapPause = int.TryParse(Environment.GetEnvironmentVariable("LOAD_HEAP_PAUSE_SECONDS"), NumberStyles.None, inv, out var pauseSeconds) ? pauseSeconds : 0;
+if (heapPause > 0)
+{
+    Console.Error.WriteLine($"load: pid {Environment.ProcessId}: idle, before holding calls ({heapPause} s)");
+    await Task.Delay(TimeSpan.FromSeconds(heapPause));
+}
 using var release = new CancellationTokenSource();
 var releaseTask = Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
 var held = Enumerable.Range(0, hold).Select(i => Task.Run(() => driver.RunAsync(CallKind.Answered, callers[total + i], null, releaseTask))).ToList();
@@ -112,6 +120,11 @@ while (driver.Setups < afterRun + hold && DateTime.UtcNow < holdDeadline && !hel
 
 var heldUp = driver.Setups - afterRun;
 var heapHeld = FullHeap();
+if (heapPause > 0)
+{
+    Console.Error.WriteLine($"load: pid {Environment.ProcessId}: holding {driver.Setups - afterRun} calls ({heapPause} s)");
+    await Task.Delay(TimeSpan.FromSeconds(heapPause));
+}
 var activeInService = world.Sim.Switch.Channels().Count;
 release.Cancel();
 await Task.WhenAll(held);
