@@ -295,6 +295,11 @@ public sealed class FreeSwitchNode : IAsyncDisposable
             {
                 await notify(listener).ConfigureAwait(false);
             }
+            catch (EslConnectionException ex)
+            {
+                // The connection dropped mid-reconcile: steering starts (and the listener runs) again on reconnect.
+                SwitchLog.SteeringListenerCutOff(_logger, Name, listener.GetType().Name, ex);
+            }
 #pragma warning disable CA1031 // A listener's bug must not stop the others.
             catch (Exception ex)
 #pragma warning restore CA1031

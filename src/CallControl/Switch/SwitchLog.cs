@@ -26,6 +26,9 @@ internal static partial class SwitchLog
     [LoggerMessage(1116, LogLevel.Error, "Node {Node}: steering listener {Listener} failed")]
     public static partial void SteeringListenerFailed(ILogger logger, string node, string listener, Exception exception);
 
+    [LoggerMessage(1118, LogLevel.Warning, "Node {Node}: steering listener {Listener} was cut off by the connection dropping; it runs again when the node is back")]
+    public static partial void SteeringListenerCutOff(ILogger logger, string node, string listener, Exception exception);
+
     [LoggerMessage(1117, LogLevel.Warning, "Node {Node}: reading the node's Core-UUID failed")]
     public static partial void CoreUuidFailed(ILogger logger, string node, Exception exception);
 }
