@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using FreeSwitchSim.Core;
@@ -32,11 +33,15 @@ internal static class EventSerializer
     /// <summary>The whole wire frame: envelope (Content-Length of the payload in bytes) then the payload.</summary>
     public static byte[] Frame(SimEvent e, EventFormat format)
     {
+        if (format == EventFormat.Plain)
+        {
+            return PlainFrame(e);
+        }
+
         var payload = format switch
         {
             EventFormat.Json => Json(e),
-            EventFormat.Xml => Xml(e),
-            _ => Plain(e),
+            _ => Xml(e),
         };
         var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"Content-Length: {payload.Length}\nContent-Type: text/event-{FormatName(format)}\n\n"));
@@ -49,20 +54,48 @@ internal static class EventSerializer
     /// <summary><c>switch_event_serialize(event, &amp;str, SWITCH_TRUE)</c>.</summary>
     public static byte[] Plain(SimEvent e)
     {
-        var sb = new StringBuilder(2048);
+        var payload = new ArrayBufferWriter<byte>(4096);
+        WritePlain(e, payload);
+        return payload.WrittenSpan.ToArray();
+    }
+
+    /// <summary><see cref="Frame"/> for plain events, written once into one buffer (the simulator serialises every
+    /// event for every listener, so this is its busiest path).</summary>
+    private static byte[] PlainFrame(SimEvent e)
+    {
+        var payload = new ArrayBufferWriter<byte>(4096);
+        WritePlain(e, payload);
+        var head = string.Create(CultureInfo.InvariantCulture, $"Content-Length: {payload.WrittenCount}\nContent-Type: text/event-plain\n\n");
+        var frame = new byte[head.Length + payload.WrittenCount];
+        Encoding.ASCII.GetBytes(head, frame);
+        payload.WrittenSpan.CopyTo(frame.AsSpan(head.Length));
+        return frame;
+    }
+
+    private static void WritePlain(SimEvent e, ArrayBufferWriter<byte> to)
+    {
         foreach (var h in e.Headers)
         {
             var encoded = FsUrlEncoder.Encode(h.Value);
-            sb.Append(h.Key).Append(": ").Append(encoded.Length == 0 ? "_undef_" : encoded).Append('\n');
+            Utf8(to, h.Key);
+            Utf8(to, ": ");
+            Utf8(to, encoded.Length == 0 ? "_undef_" : encoded);
+            Utf8(to, "\n");
         }
-        var head = Encoding.UTF8.GetBytes(sb.ToString());
-        var body = e.Body is null ? [] : Encoding.UTF8.GetBytes(e.Body);
+        var body = e.Body ?? "";
         if (body.Length == 0)
         {
-            return [.. head, (byte)'\n'];
+            Utf8(to, "\n");
+            return;
         }
-        var cl = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\n\n"));
-        return [.. head, .. cl, .. body];
+        Utf8(to, string.Create(CultureInfo.InvariantCulture, $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\n\n"));
+        Utf8(to, body);
+    }
+
+    private static void Utf8(ArrayBufferWriter<byte> to, string text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, to.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        to.Advance(written);
     }
 
     /// <summary><c>switch_event_serialize_json</c>: cJSON_PrintUnformatted of the header object.</summary>

@@ -14,8 +14,18 @@ internal static class FsUrlEncoder
     private const string Unsafe = "\r\n #%&+:;<=>?@[\\]^`{|}\"";
     private const string Hex = "0123456789ABCDEF";
 
+    // Printable ASCII that is neither unsafe nor '%': characters written as they are, whatever surrounds them.
+    private static readonly System.Buffers.SearchValues<char> Plain = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).Where(c => c != '%' && !Unsafe.Contains(c, StringComparison.Ordinal))));
+
     public static string Encode(string value)
     {
+        // Most values (UUIDs, names, numbers) have nothing to encode: return them without touching their bytes.
+        if (!value.AsSpan().ContainsAnyExcept(Plain))
+        {
+            return value;
+        }
+
         var bytes = Encoding.UTF8.GetBytes(value);
         StringBuilder? sb = null;
         for (var i = 0; i < bytes.Length; i++)
