@@ -52,6 +52,7 @@ using var sampler = new PeakSampler();
 // Cost per call, which a shared or loaded machine distorts far less than latency: this process's CPU time (service,
 // simulator and driver together) and PostgreSQL's committed transactions, over the run and its CDR drain.
 var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
 var xactsAtStart = await CommittedTransactionsAsync(world);
 var runs = new List<Task>(total);
 var start = Stopwatch.GetTimestamp();
@@ -96,6 +97,7 @@ while (DateTime.UtcNow < cdrDeadline)
 
 var cdrWindow = Stopwatch.GetElapsedTime(start);
 var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
+var allocatedPerCall = (GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / (double)total;
 var xactsPerCall = (await CommittedTransactionsAsync(world) - xactsAtStart) / (double)total;
 var peak = sampler.Stop();
 
@@ -149,6 +151,7 @@ Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 2
 Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
 Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
 Console.WriteLine($"  CPU per call              {cpuPerCall,10:F2} ms  (this process: service + simulator + driver; {Environment.ProcessorCount} cores, so at most ~{Environment.ProcessorCount * 1000 / cpuPerCall:F0} calls/s of CPU)");
+Console.WriteLine($"  allocated per call        {allocatedPerCall / 1024,10:F0} KB  (this process, all of it)");
 Console.WriteLine($"  PostgreSQL commits/call   {xactsPerCall,10:F1}");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB (service + simulator + driver in one process)");
 Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; heap includes the simulator's channels)   target < 10 KB   {(heldUp == 0 ? "n/a (no call was held up)" : perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
