@@ -24,9 +24,6 @@ internal sealed class JobsLogBridge : HangfireLog.ILogProvider
     {
     }
 
-    /// <summary>The factories log lines may go to, newest last.</summary>
-    internal IReadOnlyList<ILoggerFactory> Factories => Volatile.Read(ref _factories);
-
     /// <summary>Routes Hangfire's lines to <paramref name="factory"/> until the returned handle is disposed.</summary>
     public IDisposable Register(ILoggerFactory factory)
     {
