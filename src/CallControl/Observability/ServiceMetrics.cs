@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using CallControl.Calls;
 using CallControl.Calls.Router;
 using CallControl.Cdr.Journal;
+using CallControl.Rooms;
 using CallControl.Switch;
 
 namespace CallControl.Observability;
@@ -47,6 +48,15 @@ public sealed class ServiceMetrics
             "CDR writes in the local journal waiting for PostgreSQL.");
         Meter.CreateObservableGauge("callcontrol.jobs.enqueued", () => Sampled(backlog.JobsEnqueued), "{job}", "Hangfire jobs enqueued (when Hangfire is registered).");
         Meter.CreateObservableGauge("callcontrol.jobs.failed", () => Sampled(backlog.JobsFailed), "{job}", "Hangfire jobs in the failed state (when Hangfire is registered).");
+        Meter.CreateObservableGauge(
+            "callcontrol.signal.bus.connected",
+            () => services.GetService<SignalBus>() is { Listening: true } ? 1L : 0L,
+            "{connection}",
+            "1 while the signal bus's LISTEN connection to PostgreSQL is up.");
+        Meter.CreateObservableGauge("callcontrol.signal.bus.peers", () => (long)(services.GetService<SignalBus>()?.Peers ?? 0), "{instance}", "Other service instances heard on the signal bus within the peer timeout.");
+        Meter.CreateObservableCounter("callcontrol.signal.bus.published", () => services.GetService<SignalBus>()?.Published ?? 0, "{message}", "Signal bus messages published (NOTIFY).");
+        Meter.CreateObservableCounter("callcontrol.signal.bus.received", () => services.GetService<SignalBus>()?.Received ?? 0, "{message}", "Valid signal bus messages received, this instance's own echo included.");
+        Meter.CreateObservableCounter("callcontrol.signal.bus.dropped", () => services.GetService<SignalBus>()?.Dropped ?? 0, "{message}", "Signal bus messages dropped: queue full, or PostgreSQL unreachable.");
         Meter.CreateObservableGauge("callcontrol.recordings.failed", () => Sampled(backlog.RecordingsFailed), "{recording}", "Recordings whose archiving failed (recordings rows in state failed).");
     }
 

@@ -109,7 +109,7 @@ internal sealed record RoomServices(
     NodeSelector Selector,
     IceServers Ice,
     CallRouter Router,
-    SignalHub Signals,
+    SignalBus Signals,
     Dialing.DialingPolicy Policy,
     Dialing.IPstnUsageSource Usage,
     IOptions<RoomsOptions> Options);

@@ -11,7 +11,8 @@ namespace CallControl.Rooms;
 public static class RoomsServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="RoomsOptions"/> (section <c>Rooms</c>, validated at start) and adds the signaling hub, the call
+    /// Binds <see cref="RoomsOptions"/> (section <c>Rooms</c>) and <see cref="SignalBusOptions"/> (section <c>Signaling</c>),
+    /// both validated at start, and adds the signaling hub and bus, the call
     /// router (an <see cref="IFreeSwitchEventHandler"/>) and the room API's services. It needs the data, switch, auth,
     /// dialing and ICE parts; those not registered yet by their owners' lines are added here, once.
     /// </summary>
@@ -40,8 +41,16 @@ public static class RoomsServiceCollectionExtensions
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(CallRouter.TimerClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.AddOptions<SignalBusOptions>()
+            .Bind(configuration.GetSection(SignalBusOptions.SectionName))
+            .Validate(o => o.IsValid, "Signaling: HeartbeatInterval, ReconnectCap and StateQueryTimeout must be positive, PeerTimeout at least twice HeartbeatInterval")
+            .ValidateOnStart();
         services.AddSingleton<SignalHub>();
-        services.AddSingleton<ICallNotifier>(sp => sp.GetRequiredService<SignalHub>());
+        services.AddSingleton<SignalStateStore>();
+        // The router's notifier is the cluster's view: this instance's sockets (the hub) and its peers' (the bus).
+        services.AddSingleton<SignalBus>();
+        services.AddSingleton<ICallNotifier>(sp => sp.GetRequiredService<SignalBus>());
+        services.AddHostedService(sp => sp.GetRequiredService<SignalBus>());
         services.AddSingleton<CallRouter>();
         services.AddSingleton<IFreeSwitchEventHandler>(sp => sp.GetRequiredService<CallRouter>());
         // Reconcile after a takeover or reconnect; forget a node's calls when its lease is lost.

@@ -6,8 +6,9 @@ using CallControl.Calls.Router;
 namespace CallControl.Rooms;
 
 /// <summary>
-/// Who is connected to signaling, and the push of room events to them. A user may have several connections (tabs,
-/// devices): each gets every event. Sends to one socket are serialised (a WebSocket allows one send at a time).
+/// Who is connected to signaling on this instance, and the push of room events to them. A user may have several
+/// connections (tabs, devices): each gets every event. Sends to one socket are serialised (a WebSocket allows one send
+/// at a time). The cluster-wide view (sockets on other instances) is <see cref="SignalBus"/>'s, built on this one.
 /// </summary>
 public sealed class SignalHub : ICallNotifier
 {
@@ -29,19 +30,28 @@ public sealed class SignalHub : ICallNotifier
             return;
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(roomEvent, Json);
+        var payload = Serialize(roomEvent);
         foreach (var connection in connections.Values)
         {
             await connection.SendAsync(payload, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Registers a connection; dispose the result when the socket closes. Returns whether it was the user's last.</summary>
-    internal Registration Register(string userId, WebSocket socket)
+    /// <summary>The users with at least one connection here.</summary>
+    internal IEnumerable<string> OnlineUsers => _users.Where(p => !p.Value.IsEmpty).Select(p => p.Key);
+
+    internal static byte[] Serialize(RoomEvent roomEvent) => JsonSerializer.SerializeToUtf8Bytes(roomEvent, Json);
+
+    /// <summary>
+    /// Registers a connection; close the result when the socket closes. A <paramref name="held"/> connection gets no
+    /// pushed event until <see cref="Connection.Release"/>: what it must hear first is sent with
+    /// <see cref="Connection.SendHeldAsync"/>, and the events pushed meanwhile follow in order.
+    /// </summary>
+    internal Registration Register(string userId, WebSocket socket, bool held = false)
     {
         var id = Guid.NewGuid();
         var connections = _users.GetOrAdd(userId, _ => new ConcurrentDictionary<Guid, Connection>());
-        var connection = new Connection(socket);
+        var connection = new Connection(socket, held);
         connections[id] = connection;
         return new Registration(this, userId, id, connection);
     }
@@ -65,13 +75,69 @@ public sealed class SignalHub : ICallNotifier
         public bool Close() => hub.Unregister(userId, id);
     }
 
-    internal sealed class Connection(WebSocket socket) : IDisposable
+    internal sealed class Connection(WebSocket socket, bool held) : IDisposable
     {
-        private readonly SemaphoreSlim _send = new(1, 1);
+        // A held connection starts with its send slot taken: the holder sends first, then releases it.
+        private readonly SemaphoreSlim _send = new(held ? 0 : 1, 1);
+        private int _held = held ? 1 : 0;
 
         public async Task SendAsync(byte[] payload, CancellationToken cancellationToken)
         {
             await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+
+        /// <summary>Sends while the connection is held (the holder owns the send slot).</summary>
+        public Task SendHeldAsync(byte[] payload, CancellationToken cancellationToken) =>
+            Volatile.Read(ref _held) == 1 ? WriteAsync(payload, cancellationToken) : throw new InvalidOperationException("The connection is not held.");
+
+        /// <summary>Sends a close frame (in turn with pushed events); gives up after <paramref name="timeout"/>.</summary>
+        public async Task CloseAsync(WebSocketCloseStatus status, string description, TimeSpan timeout)
+        {
+            try
+            {
+                using var cancel = new CancellationTokenSource(timeout);
+                if (!await _send.WaitAsync(timeout).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                try
+                {
+                    if (socket.State == WebSocketState.Open)
+                    {
+                        await socket.CloseOutputAsync(status, description, cancel.Token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _send.Release();
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Gone already, or too slow to close politely: it is dropped with the request.
+            }
+        }
+
+        /// <summary>Lets pushed events through (once; later calls do nothing).</summary>
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _held, 0) == 1)
+            {
+                _send.Release();
+            }
+        }
+
+        private async Task WriteAsync(byte[] payload, CancellationToken cancellationToken)
+        {
             try
             {
                 if (socket.State == WebSocketState.Open)
@@ -82,10 +148,6 @@ public sealed class SignalHub : ICallNotifier
             catch (WebSocketException)
             {
                 // The peer went away; the endpoint's receive loop notices and unregisters it.
-            }
-            finally
-            {
-                _send.Release();
             }
         }
 

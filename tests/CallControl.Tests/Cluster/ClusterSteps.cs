@@ -1,11 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using CallControl.Admin;
+using CallControl.Auth;
 using CallControl.Data;
 using CallControl.Rooms;
 using CallControl.Tests.Support;
 using FreeSwitchSim.Core;
 using Microsoft.Extensions.DependencyInjection;
+using SignalClient = CallControl.Tests.Scenarios.SignalClient;
 
 namespace CallControl.Tests.Cluster;
 
@@ -21,6 +23,27 @@ internal static class ClusterSteps
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"{(int)response.StatusCode}: {text}");
         return JsonSerializer.Deserialize<RoomAccess>(text, Json)!;
+    }
+
+    public static async Task<RoomAccess> JoinAsync(this HttpClient client, string roomId)
+    {
+        using var response = await client.PostAsJsonAsync($"/api/rooms/{roomId}/join", new { natType = "symmetric" }, Json);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize<RoomAccess>(text, Json)!;
+    }
+
+    /// <summary>A signaling WebSocket of <paramref name="userId"/> on <paramref name="instance"/>, registered there.</summary>
+    public static async Task<SignalClient> ConnectSignalingAsync(this ServiceInstance instance, string userId)
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        var token = instance.Services.GetRequiredService<TokenService>().Mint(userId, null, TimeSpan.FromHours(1));
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        var uri = new UriBuilder(instance.BaseAddress) { Scheme = "ws", Path = SignalingApi.Path }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        var client = new SignalClient(socket);
+        await ServiceHostWait.UntilAsync(() => instance.Services.GetRequiredService<SignalHub>().IsOnline(userId), $"{userId} online on {instance.Id}");
+        return client;
     }
 
     public static async Task<IReadOnlyList<NodeView>> NodesAsync(this HttpClient admin) =>

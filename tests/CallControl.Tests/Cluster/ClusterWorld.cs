@@ -143,6 +143,10 @@ public sealed class ClusterWorld : IAsyncDisposable
             ["Dialing:MaxConcurrentPstnCalls"] = "1000",
             ["Dialing:MaxPstnCallsPerDay"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The signal bus: heartbeats several times a second, a peer dead after 3 s of silence (a loaded 2-core
+            // machine must not lose a live peer to one slow heartbeat).
+            ["Signaling:HeartbeatInterval"] = "00:00:00.250",
+            ["Signaling:PeerTimeout"] = "00:00:03",
         };
         for (var i = 0; i < Nodes.Count; i++)
         {
@@ -209,6 +213,9 @@ public sealed class ServiceInstance(string id, WebApplication app, Uri baseAddre
     public NodePool Nodes => Services.GetRequiredService<NodePool>();
 
     public CallRouter Router => Services.GetRequiredService<CallRouter>();
+
+    /// <summary>The instance's signal bus: who it sees online across the cluster.</summary>
+    public SignalBus Bus => Services.GetRequiredService<SignalBus>();
 
     public bool Steers(string node) => Nodes.IsSteering(node);
 

@@ -136,6 +136,12 @@ internal sealed class SignalClient : IAsyncDisposable
                 var r = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (r.MessageType == WebSocketMessageType.Close)
                 {
+                    // Answer the server's close (a stopping instance sends one), as browsers do.
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    }
+
                     break;
                 }
 

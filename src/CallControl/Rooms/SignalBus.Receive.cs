@@ -1,0 +1,94 @@
+namespace CallControl.Rooms;
+
+// What peers say, applied one message at a time in the order PostgreSQL delivered them.
+public sealed partial class SignalBus
+{
+    private bool _duplicateLogged;
+
+    private async Task ReceiveAsync()
+    {
+        await foreach (var (pid, payload) in _inbound.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            try
+            {
+                await HandleAsync(pid, payload).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The bus must outlive any one message; the failure is logged.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                SignalLog.LoopFailed(_logger, "receive", e);
+            }
+        }
+    }
+
+    /// <summary>Applies one payload from the channel (internal: tests feed payloads straight in).</summary>
+    internal async Task HandleAsync(int pid, string payload)
+    {
+        if (SignalMessage.TryDecode(payload, out var error) is not { } message)
+        {
+            SignalLog.PayloadIgnored(_logger, pid, error ?? "invalid");
+            return;
+        }
+
+        Interlocked.Increment(ref _received);
+        if (message.Instance == _instance)
+        {
+            if (message.Incarnation == _incarnation)
+            {
+                Interlocked.Exchange(ref _lastSelfHeard, Environment.TickCount64);
+            }
+            else if (!_duplicateLogged)
+            {
+                _duplicateLogged = true;
+                SignalLog.DuplicateInstance(_logger, _instance);
+            }
+
+            return;
+        }
+
+        var gone = new List<string>();
+        if (message.Kind == SignalKind.Goodbye)
+        {
+            _presence.Goodbye(message.Instance, message.Incarnation, gone);
+            SignalLog.PeerLeft(_logger, message.Instance);
+            WentOfflineElsewhere(gone);
+            return;
+        }
+
+        var isNew = _presence.Heard(message.Instance, message.Incarnation, Environment.TickCount64, gone);
+        if (isNew)
+        {
+            SignalLog.PeerJoined(_logger, message.Instance);
+            // A peer we knew nothing of that is not announcing itself right now: ask it for its users.
+            if (message.Kind is SignalKind.Heartbeat or SignalKind.Presence or SignalKind.RoomEvent)
+            {
+                Enqueue(New(SignalKind.SyncRequest) with { Target = message.Instance });
+            }
+        }
+
+        switch (message.Kind)
+        {
+            case SignalKind.Presence:
+                _presence.Presence(message.Instance, message.User!, message.Online!.Value, gone);
+                break;
+            case SignalKind.Snapshot:
+                _presence.SnapshotChunk(message.Instance, message.SnapshotId, message.Chunk, message.Chunks, message.Users!, gone);
+                break;
+            case SignalKind.SyncRequest when message.Target is null || message.Target == _instance:
+                AnnounceSnapshot();
+                break;
+            case SignalKind.RoomEvent:
+                await _hub.NotifyAsync(message.User!, message.Event!, _stop.Token).ConfigureAwait(false);
+                break;
+            default:
+                break;
+        }
+
+        WentOfflineElsewhere(gone);
+    }
+}

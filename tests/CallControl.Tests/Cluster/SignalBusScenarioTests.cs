@@ -1,0 +1,113 @@
+using CallControl.Rooms;
+using CallControl.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallControl.Tests.Cluster;
+
+/// <summary>
+/// Signaling across instances (issue 7): the instance steering a call sees a callee connected to another instance,
+/// its events reach that socket, that socket closing is the callee going offline for the steering instance, and a
+/// client that reconnects to the survivor after a takeover learns where its call stands and follows it to the end.
+/// </summary>
+[Collection(ServiceHostGroup.Name)]
+public sealed class SignalBusScenarioTests
+{
+    [Fact]
+    public async Task A_callee_connected_to_the_other_instance_is_invited_there_answers_and_both_parties_follow_the_call()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        Assert.True(a.Steers(world.NodeNames[0]));
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob", "+15557770001"));
+        await using var calleeSignal = await b.ConnectSignalingAsync(callee);
+        await using var callerSignal = await a.ConnectSignalingAsync(caller);
+
+        // The steering instance sees the callee online although the socket is on the other one.
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob's socket on B");
+        Assert.False(a.Services.GetRequiredService<SignalHub>().IsOnline(callee));
+        var alice = a.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        Assert.Equal("ringing", (await alice.RoomAsync(room.RoomId)).Call!.Status);
+
+        var invite = await calleeSignal.UntilAsync("invite");
+        Assert.Equal(room.RoomId, invite.GetProperty("roomId").GetString());
+        Assert.Equal(caller, invite.GetProperty("from").GetString());
+        var callerLeg = await world.EnterRoomAsync(room);
+        // The room actions run on the instance steering the call (see the README: a gap of the bus).
+        var joined = await a.ClientFor(callee).JoinAsync(room.RoomId);
+        await world.EnterRoomAsync(joined);
+        Assert.Equal(room.CallId.ToString(), (await callerSignal.UntilAsync("answered")).GetProperty("callId").GetString());
+        Assert.Equal(room.CallId.ToString(), (await calleeSignal.UntilAsync("answered")).GetProperty("callId").GetString());
+        Assert.Equal("app", (await alice.UntilStatusAsync(room.RoomId, "answered")).Call!.AnsweredVia);
+
+        world.Nodes[0].Switch.Hangup(callerLeg);
+        Assert.Equal("completed", (await calleeSignal.UntilAsync("ended")).GetProperty("status").GetString());
+        await callerSignal.UntilAsync("ended");
+        var call = await a.CallAsync(room.CallId);
+        Assert.Equal(["->ringing:created", "ringing>answered:bridged"], call.Steps().Take(2));
+    }
+
+    [Fact]
+    public async Task The_callees_socket_on_the_other_instance_closing_while_ringing_is_the_callee_going_offline_for_the_steering_instance()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        world.SetCarrier("+1555777", "answer");
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob", "+15557770002"));
+        var calleeSignal = await b.ConnectSignalingAsync(callee);
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob's socket on B");
+        var alice = a.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        await calleeSignal.UntilAsync("invite");
+        var callerLeg = await world.EnterRoomAsync(room);
+
+        await calleeSignal.DisposeAsync();
+
+        var answered = await alice.UntilStatusAsync(room.RoomId, "answered");
+        Assert.Equal(("pstn", "offline"), (answered.Call!.AnsweredVia, answered.Call.FallbackReason));
+        Assert.False(a.Bus.IsOnline(callee));
+        var call = await a.CallAsync(room.CallId);
+        Assert.Equal(
+            ["->ringing:created", "ringing>fallback-dialing:callee_offline", "fallback-dialing>answered:pstn_answered"],
+            call.Steps().Take(3));
+        world.Nodes[0].Switch.Hangup(callerLeg);
+        await alice.UntilStatusAsync(room.RoomId, "completed");
+    }
+
+    [Fact]
+    public async Task After_a_takeover_a_client_reconnecting_to_the_survivor_gets_its_calls_state_then_the_end()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (owner, survivor) = (world.Instances[0], world.Instances[1]);
+        var node = world.NodeNames[0];
+        var (caller, callee) = (await owner.AddUserAsync("alice"), await owner.AddUserAsync("bob"));
+        var callerOnOwner = await owner.ConnectSignalingAsync(caller);
+        await using var calleeSignal = await survivor.ConnectSignalingAsync(callee);
+        await ServiceHostWait.UntilAsync(() => owner.Bus.IsOnline(callee), "the owner to see bob's socket on the survivor");
+        var alice = owner.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        await calleeSignal.UntilAsync("invite");
+        var callerLeg = await world.EnterRoomAsync(room);
+        await world.EnterRoomAsync(await owner.ClientFor(callee).JoinAsync(room.RoomId));
+        await callerOnOwner.UntilAsync("answered");
+
+        // The owner dies mid-call; the caller's socket dies with it.
+        world.PointNodesAt(survivor);
+        await owner.DisposeAsync();
+        await callerOnOwner.DisposeAsync();
+        await ServiceHostWait.UntilAsync(() => survivor.Steers(node) && survivor.Router.FindCall(room.CallId) is not null, "the survivor to take the call over");
+
+        // The caller reconnects to the survivor: first where the call stands, then its end.
+        await using var callerOnSurvivor = await survivor.ConnectSignalingAsync(caller);
+        var state = await callerOnSurvivor.UntilAsync(SignalStateStore.StateEventType);
+        Assert.Equal(room.CallId.ToString(), state.GetProperty("callId").GetString());
+        Assert.Equal(room.RoomId, state.GetProperty("roomId").GetString());
+        Assert.Equal("answered", state.GetProperty("status").GetString());
+        Assert.Equal(caller, state.GetProperty("from").GetString());
+
+        world.Nodes[0].Switch.Hangup(callerLeg);
+        Assert.Equal(room.CallId.ToString(), (await callerOnSurvivor.UntilAsync("ended")).GetProperty("callId").GetString());
+        await calleeSignal.UntilAsync("ended");
+        Assert.Equal("completed", (await survivor.CallAsync(room.CallId)).Call.Status);
+    }
+}
