@@ -110,4 +110,38 @@ public sealed class SignalBusScenarioTests
         await calleeSignal.UntilAsync("ended");
         Assert.Equal("completed", (await survivor.CallAsync(room.CallId)).Call.Status);
     }
+
+    [Fact]
+    public async Task An_instance_whose_listening_connection_dies_listens_again_asks_its_peers_to_re_announce_and_signaling_goes_on()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob"));
+        await using var tap = await BusTap.StartAsync(a.Bus.Channel);
+        await using var calleeSignal = await b.ConnectSignalingAsync(callee);
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob on B");
+
+        // PostgreSQL ends A's listening session (as when its connection dies).
+        await using (var admin = Npgsql.NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString))
+        {
+            await using var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1");
+            kill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SignalBus.ApplicationNamePrefix + a.Id });
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+
+        // Listening again, A asks everyone to re-announce; B answers with its users, bob among them.
+        await ServiceHostWait.UntilAsync(
+            () => tap.Messages.Any(m => m.Kind == SignalKind.SyncRequest && m.Instance == a.Id && m.Target is null),
+            "A's sync request after it listens again");
+        await ServiceHostWait.UntilAsync(
+            () => tap.Messages.Any(m => m.Kind == SignalKind.Snapshot && m.Instance == b.Id && m.Users!.Contains(callee)),
+            "B's snapshot naming bob");
+        Assert.True(a.Bus.Listening);
+        Assert.True(a.Bus.IsOnline(callee));
+
+        var room = await a.ClientFor(caller).CreateRoomAsync(new { callee });
+        Assert.Equal(room.CallId.ToString(), (await calleeSignal.UntilAsync("invite")).GetProperty("callId").GetString());
+        await a.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
+        await calleeSignal.UntilAsync("canceled");
+    }
 }
