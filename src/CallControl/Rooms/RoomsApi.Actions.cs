@@ -28,33 +28,48 @@ public static partial class RoomsApi
             return Problem(StatusCodes.Status403Forbidden, "Only the room's callee joins it.", "id");
         }
 
-        if (services.Router.FindByRoom(room.Id) is not { } session || session.State.IsFinal)
+        if (services.Router.FindByRoom(room.Id) is { } session)
+        {
+            if (session.State.IsFinal)
+            {
+                return Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id");
+            }
+
+            // The login first: the callee's leg may park right after this answer.
+            var access = await AccessAsync(room, session.CallId, userId, request?.NatType, services, cancellationToken).ConfigureAwait(false);
+            await services.Router.SubmitAsync(room.Id, at => new CalleeJoined(at), cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(access);
+        }
+
+        // Another instance steers the call (this one received the request): the join goes to it over the signal bus.
+        if (await CallInProgressAsync(room, services, cancellationToken).ConfigureAwait(false) is not { } callId || !services.Signals.CanForward)
         {
             return Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id");
         }
 
-        // The login first: the callee's leg may park right after this answer.
-        var access = await AccessAsync(room, session.CallId, userId, request?.NatType, services, cancellationToken).ConfigureAwait(false);
-        await services.Router.SubmitAsync(room.Id, at => new CalleeJoined(at), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(access);
+        var forwardedAccess = await AccessAsync(room, callId, userId, request?.NatType, services, cancellationToken).ConfigureAwait(false);
+        services.Signals.ForwardAction(room.Id, RoomAction.Join);
+        return TypedResults.Ok(forwardedAccess);
     }
 
-    private static Task<Results<Ok<RoomView>, ProblemHttpResult>> BusyAsync(
+    private static Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> BusyAsync(
         string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken) =>
-        ActAsync(id, UserId(user), CallParty.Callee, at => new CalleeBusy(at), services, cancellationToken);
+        ActAsync(id, UserId(user), CallParty.Callee, RoomAction.Busy, services, cancellationToken);
 
-    private static Task<Results<Ok<RoomView>, ProblemHttpResult>> RefuseAsync(
+    private static Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> RefuseAsync(
         string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken) =>
-        ActAsync(id, UserId(user), CallParty.Callee, at => new CalleeRefused(at), services, cancellationToken);
+        ActAsync(id, UserId(user), CallParty.Callee, RoomAction.Refuse, services, cancellationToken);
 
-    private static Task<Results<Ok<RoomView>, ProblemHttpResult>> CancelAsync(
+    private static Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> CancelAsync(
         string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken) =>
-        ActAsync(id, UserId(user), CallParty.Caller, at => new CallerCanceled(at), services, cancellationToken);
+        ActAsync(id, UserId(user), CallParty.Caller, RoomAction.Cancel, services, cancellationToken);
 
-    /// <summary>One party's action on the room's live call; answers with the room's state after it.</summary>
-    private static async Task<Results<Ok<RoomView>, ProblemHttpResult>> ActAsync(
-        string id, string userId, CallParty who, Func<DateTimeOffset, CallInput> input, RoomServices services,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// One party's action on the room's live call; answers with the room's state after it. When another instance steers
+    /// the call, the action goes to it over the signal bus: 202 with the state before it.
+    /// </summary>
+    private static async Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> ActAsync(
+        string id, string userId, CallParty who, string action, RoomServices services, CancellationToken cancellationToken)
     {
         var (room, problem) = await FindRoomAsync(id, userId, services.Rooms, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
@@ -68,11 +83,23 @@ public static partial class RoomsApi
             return Problem(StatusCodes.Status403Forbidden, $"Only the room's {who.ToWire()} may do this.", "id");
         }
 
-        if (!await services.Router.SubmitAsync(room.Id, input, cancellationToken).ConfigureAwait(false))
+        if (await services.Router.SubmitAsync(room.Id, at => RoomAction.ToInput(action, at), cancellationToken).ConfigureAwait(false))
+        {
+            return TypedResults.Ok(await ViewAsync(room, services.Calls, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (await CallInProgressAsync(room, services, cancellationToken).ConfigureAwait(false) is null || !services.Signals.ForwardAction(room.Id, action))
         {
             return Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id");
         }
 
-        return TypedResults.Ok(await ViewAsync(room, services.Calls, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Accepted("/api/rooms/" + room.Id, await ViewAsync(room, services.Calls, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The id of the room's latest call when it is not over (as stored), else null.</summary>
+    private static async Task<Guid?> CallInProgressAsync(Data.RoomRecord room, RoomServices services, CancellationToken cancellationToken)
+    {
+        var call = await services.Calls.GetLatestForRoomAsync(room.Id, cancellationToken).ConfigureAwait(false);
+        return call is not null && !Data.CallStatuses.IsFinal(call.Status) ? call.Id : null;
     }
 }

@@ -65,7 +65,7 @@ public sealed partial class SignalBus
         {
             SignalLog.PeerJoined(_logger, message.Instance);
             // A peer we knew nothing of that is not announcing itself right now: ask it for its users.
-            if (message.Kind is SignalKind.Heartbeat or SignalKind.Presence or SignalKind.RoomEvent)
+            if (message.Kind is SignalKind.Heartbeat or SignalKind.Presence or SignalKind.RoomEvent or SignalKind.RoomAction)
             {
                 Enqueue(New(SignalKind.SyncRequest) with { Target = message.Instance });
             }
@@ -84,6 +84,10 @@ public sealed partial class SignalBus
                 break;
             case SignalKind.RoomEvent:
                 await _hub.NotifyAsync(message.User!, message.Event!, _stop.Token).ConfigureAwait(false);
+                break;
+            case SignalKind.RoomAction:
+                // Only the instance whose router holds the room's live call acts; the sender checked the party.
+                await Router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), _stop.Token).ConfigureAwait(false);
                 break;
             default:
                 break;

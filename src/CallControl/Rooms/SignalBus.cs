@@ -124,6 +124,24 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
         }
     }
 
+    /// <summary>Whether an action can be handed to a peer now (one is alive and this instance is on the bus).</summary>
+    public bool CanForward => _presence.HasPeers && _listening;
+
+    /// <summary>
+    /// Hands a party's action on a room's call to the instance steering it (its router holds the call, this one's does
+    /// not). False when there is no peer to hand it to.
+    /// </summary>
+    public bool ForwardAction(string roomId, string action)
+    {
+        if (!CanForward)
+        {
+            return false;
+        }
+
+        Enqueue(New(SignalKind.RoomAction) with { Room = roomId, Action = action });
+        return true;
+    }
+
     /// <summary>
     /// A socket opened: registers it held (pushed events wait), announces the user's first socket here to peers, then
     /// sends the state of the user's calls in progress and lets the events through (see <see cref="SendStateAsync"/>).

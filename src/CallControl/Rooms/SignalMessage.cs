@@ -25,6 +25,9 @@ internal enum SignalKind
 
     /// <summary>A room event for a user, to be pushed by the instances holding the user's sockets.</summary>
     RoomEvent,
+
+    /// <summary>A party's action on a room's call, received by an instance that does not steer it: the one that does applies it.</summary>
+    RoomAction,
 }
 
 /// <summary>
@@ -67,6 +70,12 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
     public string? Target { get; init; }
 
     public RoomEvent? Event { get; init; }
+
+    /// <summary>The room a <see cref="SignalKind.RoomAction"/> is for.</summary>
+    public string? Room { get; init; }
+
+    /// <summary>The <see cref="RoomAction"/> name.</summary>
+    public string? Action { get; init; }
 
     public string Encode() => JsonSerializer.Serialize(ToWire(), Json);
 
@@ -168,6 +177,8 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         T = Kind == SignalKind.Snapshot ? Chunks : null,
         To = Target,
         E = Event,
+        R = Room,
+        A = Action,
     };
 
     private static SignalMessage? FromWire(Wire w, out string? error)
@@ -193,6 +204,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             "sync" => SignalKind.SyncRequest,
             "bye" => SignalKind.Goodbye,
             "e" => SignalKind.RoomEvent,
+            "a" => SignalKind.RoomAction,
             _ => null,
         };
         var message = kind is { } k ? new SignalMessage(k, w.I!, w.N!, w.Q) : null;
@@ -205,6 +217,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
                 "snapshot without a valid id and chunk",
             { Kind: SignalKind.SyncRequest } when w.To is not null && !ValidName(w.To, MaxInstanceLength) => "sync request with an invalid target",
             { Kind: SignalKind.RoomEvent } when !ValidUser(w.U) || !ValidEvent(w.E) => "room event without a valid user and event",
+            { Kind: SignalKind.RoomAction } when !RoomRequestValidation.IsRoomId(w.R) || !RoomAction.IsKnown(w.A) => "room action without a valid room and action",
             _ => null,
         };
         if (error is not null)
@@ -222,6 +235,8 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             Chunks = w.T ?? 0,
             Target = w.To,
             Event = w.E,
+            Room = w.R,
+            Action = w.A,
         };
     }
 
@@ -238,6 +253,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         SignalKind.SyncRequest => "sync",
         SignalKind.Goodbye => "bye",
         SignalKind.RoomEvent => "e",
+        SignalKind.RoomAction => "a",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -269,5 +285,9 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         public string? To { get; set; }
 
         public RoomEvent? E { get; set; }
+
+        public string? R { get; set; }
+
+        public string? A { get; set; }
     }
 }

@@ -33,8 +33,9 @@ public sealed class SignalBusScenarioTests
         Assert.Equal(room.RoomId, invite.GetProperty("roomId").GetString());
         Assert.Equal(caller, invite.GetProperty("from").GetString());
         var callerLeg = await world.EnterRoomAsync(room);
-        // The room actions run on the instance steering the call (see the README: a gap of the bus).
-        var joined = await a.ClientFor(callee).JoinAsync(room.RoomId);
+        // The callee's join reaches the instance its socket is on, which hands it to the one steering the call.
+        var joined = await b.ClientFor(callee).JoinAsync(room.RoomId);
+        Assert.Equal(room.CallId, joined.CallId);
         await world.EnterRoomAsync(joined);
         Assert.Equal(room.CallId.ToString(), (await callerSignal.UntilAsync("answered")).GetProperty("callId").GetString());
         Assert.Equal(room.CallId.ToString(), (await calleeSignal.UntilAsync("answered")).GetProperty("callId").GetString());
@@ -143,5 +144,36 @@ public sealed class SignalBusScenarioTests
         Assert.Equal(room.CallId.ToString(), (await calleeSignal.UntilAsync("invite")).GetProperty("callId").GetString());
         await a.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
         await calleeSignal.UntilAsync("canceled");
+    }
+
+    [Fact]
+    public async Task A_cancel_received_by_the_instance_not_steering_the_call_is_handed_to_the_one_that_does()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob"));
+        await using var calleeSignal = await b.ConnectSignalingAsync(callee);
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee) && b.Bus.Peers == 1, "A and B to hear each other");
+        var room = await a.ClientFor(caller).CreateRoomAsync(new { callee });
+        await calleeSignal.UntilAsync("invite");
+
+        // Only the room's caller cancels, wherever the request lands; B hands it to A: 202 with the state before it.
+        using (var refused = await b.ClientFor(callee).DeleteAsync($"/api/rooms/{room.RoomId}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using (var accepted = await b.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        Assert.Equal("canceled", (await calleeSignal.UntilAsync("canceled")).GetProperty("status").GetString());
+        var call = await ServiceHostWait.UntilAsync(() => a.CallAsync(room.CallId), c => c.Call.Status == "canceled", "the call canceled on A", ClusterSteps.Wait);
+        Assert.StartsWith("ringing>canceled:", call.Steps()[1], StringComparison.Ordinal);
+
+        // Once it is over, another cancel through B is refused as on A.
+        using var over = await b.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, over.StatusCode);
     }
 }

@@ -28,6 +28,7 @@ public sealed class SignalMessageTests
                 User = "bob-1",
                 Event = new RoomEvent("invite", "0123456789abcdef", Guid.NewGuid(), "ringing", "alice-1", "video"),
             },
+            SignalKind.RoomAction => New(kind) with { Room = "0123456789abcdef", Action = RoomAction.Join },
             _ => New(kind),
         };
 
@@ -41,6 +42,7 @@ public sealed class SignalMessageTests
         Assert.Equal((message.User, message.Online, message.Target, message.Event), (back.User, back.Online, back.Target, back.Event));
         Assert.Equal((message.SnapshotId, message.Chunk, message.Chunks), (back.SnapshotId, back.Chunk, back.Chunks));
         Assert.Equal(message.Users ?? [], back.Users ?? []);
+        Assert.Equal((message.Room, message.Action), (back.Room, back.Action));
     }
 
     [Fact]
@@ -85,6 +87,8 @@ public sealed class SignalMessageTests
     [InlineData("""{"v":1,"k":"e","i":"a","n":"b","q":1,"u":"bob","e":{"type":"invite","roomId":"r","callId":"00000000-0000-0000-0000-000000000000","status":"ringing"}}""", "room event without")]
     [InlineData("""{"v":1,"k":"e","i":"a","n":"b","q":1,"u":"bob","e":{"type":"invite","roomId":"r","callId":"nope","status":"ringing"}}""", "not a signal message")]
     [InlineData("""{"v":1,"k":"hb","i":"a","n":"b","q":99999999999999999999}""", "not a signal message")]
+    [InlineData("""{"v":1,"k":"a","i":"a","n":"b","q":1,"r":"0123456789abcdef","a":"hangup"}""", "room action without")]
+    [InlineData("""{"v":1,"k":"a","i":"a","n":"b","q":1,"r":"room-1; uuid_kill","a":"join"}""", "room action without")]
     public void Garbage_is_refused_with_a_reason_not_thrown(string payload, string reason)
     {
         Assert.Null(SignalMessage.TryDecode(payload, out var error));
