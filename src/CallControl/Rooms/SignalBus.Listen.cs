@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CallControl.Calls.Router;
 using Npgsql;
 
 namespace CallControl.Rooms;
@@ -10,7 +11,10 @@ public sealed partial class SignalBus
     private readonly string _listenConnectionString;
     private readonly Channel<(int Pid, string Payload)> _inbound =
         System.Threading.Channels.Channel.CreateBounded<(int, string)>(new BoundedChannelOptions(10_000) { SingleReader = true });
-    private readonly Channel<string> _offline = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    // What peers' messages ask of this instance's router (a user offline everywhere, a forwarded room action), run
+    // off the receive loop: a call's gate may be held a while, and heartbeats must keep being read meanwhile.
+    private readonly Channel<Func<CallRouter, CancellationToken, Task>> _routerInputs =
+        System.Threading.Channels.Channel.CreateUnbounded<Func<CallRouter, CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _listening;
     private long _lastSelfHeard;
     private long _lastPublishOk;
@@ -27,7 +31,7 @@ public sealed partial class SignalBus
             Task.Run(ReceiveAsync, CancellationToken.None),
             Task.Run(PublishAsync, CancellationToken.None),
             Task.Run(HeartbeatAsync, CancellationToken.None),
-            Task.Run(OfflineAsync, CancellationToken.None),
+            Task.Run(RouterInputsAsync, CancellationToken.None),
         ];
     }
 
@@ -50,7 +54,7 @@ public sealed partial class SignalBus
         await Task.WhenAny(publisher, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         _inbound.Writer.TryComplete();
-        _offline.Writer.TryComplete();
+        _routerInputs.Writer.TryComplete();
         await Task.WhenAll(_loops).ConfigureAwait(false);
     }
 
@@ -218,24 +222,24 @@ public sealed partial class SignalBus
         }
     }
 
-    /// <summary>Feeds users now offline everywhere to this instance's router, one at a time, off the receive path.</summary>
-    private async Task OfflineAsync()
+    /// <summary>Runs what peers asked of this instance's router, one at a time, off the receive path.</summary>
+    private async Task RouterInputsAsync()
     {
-        await foreach (var user in _offline.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var input in _routerInputs.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             try
             {
-                await Router.UserWentOfflineAsync(user, _stop.Token).ConfigureAwait(false);
+                await input(Router, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 return;
             }
-#pragma warning disable CA1031 // One user's failure must not stop the others'; it is logged.
+#pragma warning disable CA1031 // One input's failure must not stop the others'; it is logged.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                SignalLog.LoopFailed(_logger, "offline", e);
+                SignalLog.LoopFailed(_logger, "router input", e);
             }
         }
     }

@@ -67,7 +67,8 @@ public sealed partial class SignalBus
                 await using var command = dataSource.CreateCommand(NotifySql);
                 command.Parameters.Add(new NpgsqlParameter { Value = Channel });
                 command.Parameters.Add(new NpgsqlParameter { Value = batch.ToArray() });
-                await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                // Stopping waits a moment for the goodbye to go out, then cancels whatever is still in flight.
+                await command.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Add(ref _published, batch.Count);
                 Interlocked.Exchange(ref _lastPublishOk, Environment.TickCount64);
                 if (failing)
@@ -75,6 +76,10 @@ public sealed partial class SignalBus
                     failing = false;
                     SignalLog.PublishRecovered(_logger);
                 }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
             {

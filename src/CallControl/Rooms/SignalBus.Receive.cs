@@ -87,7 +87,8 @@ public sealed partial class SignalBus
                 break;
             case SignalKind.RoomAction:
                 // Only the instance whose router holds the room's live call acts; the sender checked the party.
-                await Router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), _stop.Token).ConfigureAwait(false);
+                _routerInputs.Writer.TryWrite((router, ct) =>
+                    router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), ct));
                 break;
             default:
                 break;

@@ -231,7 +231,7 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
         {
             if (!_hub.IsOnline(user) && !_presence.IsOnlineElsewhere(user))
             {
-                _offline.Writer.TryWrite(user);
+                _routerInputs.Writer.TryWrite((router, ct) => router.UserWentOfflineAsync(user, ct));
             }
         }
     }
