@@ -56,7 +56,7 @@ public sealed partial class SignalBus
         {
             _presence.Goodbye(message.Instance, message.Incarnation, gone);
             SignalLog.PeerLeft(_logger, message.Instance);
-            WentOfflineElsewhere(gone);
+            WentOfflineElsewhere(gone, grace: _options.PeerTimeout);
             return;
         }
 

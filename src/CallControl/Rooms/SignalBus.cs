@@ -186,21 +186,25 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
         }
     }
 
-    /// <summary>A socket closed. When it was the user's last anywhere, this instance's router hears the user is offline.</summary>
-    internal async Task DisconnectAsync(string userId, SignalHub.Registration registration)
+    /// <summary>
+    /// A socket closed. When it was the user's last anywhere, this instance's router hears the user is offline. Not
+    /// while this instance stops (<paramref name="leaving"/>): it closed the socket itself, the client reconnects
+    /// elsewhere, and its goodbye lets the peers judge (after a grace) whether the user came back.
+    /// </summary>
+    internal async Task DisconnectAsync(string userId, SignalHub.Registration registration, bool leaving)
     {
         bool last;
         lock (_local)
         {
             registration.Connection.Release();
             last = registration.Close();
-            if (last && _presence.HasPeers)
+            if (last && _presence.HasPeers && !leaving)
             {
                 Enqueue(New(SignalKind.Presence) with { User = userId, Online = false });
             }
         }
 
-        if (last && !_presence.IsOnlineElsewhere(userId))
+        if (last && !leaving && !_presence.IsOnlineElsewhere(userId))
         {
             await Router.UserWentOfflineAsync(userId, CancellationToken.None).ConfigureAwait(false);
         }
@@ -224,9 +228,25 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
 
     private long NextSequence() => Interlocked.Increment(ref _sequence);
 
-    /// <summary>Users no peer holds any more: offline everywhere unless they have a socket here.</summary>
-    private void WentOfflineElsewhere(List<string> gone)
+    /// <summary>
+    /// Users no peer holds any more: offline everywhere unless they have a socket here. After a goodbye the check waits
+    /// <paramref name="grace"/>: the stopping instance closed its sockets with "going away" and their clients are
+    /// reconnecting somewhere; a callee who does within the grace is still being alerted.
+    /// </summary>
+    private void WentOfflineElsewhere(List<string> gone, TimeSpan? grace = null)
     {
+        if (gone.Count == 0)
+        {
+            return;
+        }
+
+        if (grace is { } wait)
+        {
+            _ = Task.Delay(wait, _stop.Token).ContinueWith(
+                _ => WentOfflineElsewhere(gone), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return;
+        }
+
         foreach (var user in gone)
         {
             if (!_hub.IsOnline(user) && !_presence.IsOnlineElsewhere(user))

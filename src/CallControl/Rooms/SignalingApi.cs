@@ -61,7 +61,7 @@ public static class SignalingApi
         }
         finally
         {
-            await bus.DisconnectAsync(userId, registration).ConfigureAwait(false);
+            await bus.DisconnectAsync(userId, registration, leaving: lifetime.ApplicationStopping.IsCancellationRequested).ConfigureAwait(false);
         }
     }
 

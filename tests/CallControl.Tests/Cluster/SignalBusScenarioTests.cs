@@ -176,4 +176,35 @@ public sealed class SignalBusScenarioTests
         using var over = await b.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
         Assert.Equal(System.Net.HttpStatusCode.Conflict, over.StatusCode);
     }
+
+    [Fact]
+    public async Task A_callee_whose_instance_stops_gracefully_reconnects_elsewhere_within_the_grace_and_still_answers_in_the_app()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob"));
+        var calleeOnB = await b.ConnectSignalingAsync(callee);
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob on B");
+        var room = await a.ClientFor(caller).CreateRoomAsync(new { callee });
+        await calleeOnB.UntilAsync("invite");
+        var callerLeg = await world.EnterRoomAsync(room);
+
+        // B stops: it closes bob's socket ("going away") and says goodbye; bob reconnects to A after A heard it.
+        var stopping = b.DisposeAsync().AsTask();
+        await calleeOnB.Closed;
+        await ServiceHostWait.UntilAsync(() => a.Bus.Peers == 0 && !a.Bus.IsOnline(callee), "A to hear B's goodbye");
+        await using var calleeOnA = await a.ConnectSignalingAsync(callee);
+        var state = await calleeOnA.UntilAsync(SignalStateStore.StateEventType);
+        Assert.Equal((room.CallId.ToString(), "ringing"), (state.GetProperty("callId").GetString(), state.GetProperty("status").GetString()));
+        await stopping;
+        await calleeOnB.DisposeAsync();
+
+        // B's goodbye did not make bob offline: he was back within the grace, and answers in the app.
+        await world.EnterRoomAsync(await a.ClientFor(callee).JoinAsync(room.RoomId));
+        var answered = await a.ClientFor(caller).UntilStatusAsync(room.RoomId, "answered");
+        Assert.Equal("app", answered.Call!.AnsweredVia);
+        Assert.Equal(["->ringing:created", "ringing>answered:bridged"], (await a.CallAsync(room.CallId)).Steps());
+        world.Nodes[0].Switch.Hangup(callerLeg);
+        await calleeOnA.UntilAsync("ended");
+    }
 }

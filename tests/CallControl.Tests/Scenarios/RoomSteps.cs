@@ -112,6 +112,9 @@ internal sealed class SignalClient : IAsyncDisposable
         _reader = Task.Run(ReadAsync);
     }
 
+    /// <summary>Completes when the socket is closed (by either side).</summary>
+    public Task Closed => _reader;
+
     /// <summary>Waits for an event of <paramref name="type"/>, skipping others.</summary>
     public async Task<JsonElement> UntilAsync(string type)
     {
