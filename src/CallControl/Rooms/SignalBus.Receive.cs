@@ -26,8 +26,8 @@ public sealed partial class SignalBus
         }
     }
 
-    /// <summary>Applies one payload from the channel (internal: tests feed payloads straight in).</summary>
-    internal async Task HandleAsync(int pid, string payload)
+    /// <summary>Applies one payload from the channel; <paramref name="pid"/> is the notifying backend (for the log).</summary>
+    private async Task HandleAsync(int pid, string payload)
     {
         if (SignalMessage.TryDecode(payload, out var error) is not { } message)
         {
