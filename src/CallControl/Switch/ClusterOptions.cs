@@ -34,6 +34,11 @@ public sealed class ClusterOptions
     [Range(0.0, 100.0)]
     public double MinIdleCpu { get; set; } = 5.0;
 
+    /// <summary>How old the list of drained nodes may be when a new room picks its node (re-read from PostgreSQL after
+    /// that). A drain through this instance applies at once; one through another instance within this interval.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DrainRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest wait between reconnect attempts to a node that is down (FreeSWITCH restarts take seconds:
     /// the service must be back within about a second of the node).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CallControl.Switch;
@@ -8,8 +10,16 @@ namespace CallControl.Switch;
 /// who holds each node's lease (the advisory lock's holder in <c>pg_locks</c>, named by its connection's
 /// <c>application_name</c>), and how many calls are in progress on each node.
 /// </summary>
-public sealed class NodeDrainStore(NpgsqlDataSource dataSource)
+public sealed class NodeDrainStore(NpgsqlDataSource dataSource, IOptions<ClusterOptions> options)
 {
+    private DrainSnapshot? _snapshot;
+
+    /// <summary>A store that re-reads the drains at every <see cref="RecentDrainingAsync"/> (tests, tools).</summary>
+    public NodeDrainStore(NpgsqlDataSource dataSource)
+        : this(dataSource, Options.Create(new ClusterOptions { DrainRefresh = TimeSpan.Zero }))
+    {
+    }
+
     private const string DrainingSql = """
         SELECT node
         FROM node_drains
@@ -55,12 +65,32 @@ public sealed class NodeDrainStore(NpgsqlDataSource dataSource)
         return rows.ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The drained nodes as read at most <see cref="ClusterOptions.DrainRefresh"/> ago: every new room asks, and a
+    /// drain is an operator's rare act, so one read serves many rooms. A drain set through this instance is seen by
+    /// it at once; one set through another instance within the refresh interval.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> RecentDrainingAsync(CancellationToken cancellationToken)
+    {
+        // Wall-clock age (not the injected TimeProvider, which tests stop to drive ring timers).
+        var now = Stopwatch.GetTimestamp();
+        if (Volatile.Read(ref _snapshot) is { } snapshot && Stopwatch.GetElapsedTime(snapshot.ReadAt, now) < options.Value.DrainRefresh)
+        {
+            return snapshot.Draining;
+        }
+
+        var draining = await DrainingAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _snapshot, new DrainSnapshot(now, draining));
+        return draining;
+    }
+
     /// <summary>Drains (or undrains) a node; <paramref name="changedBy"/> is the admin who asked.</summary>
     public async Task SetDrainingAsync(string node, bool draining, string? changedBy, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             SetDrainSql, new { node, draining, changedBy }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        Volatile.Write(ref _snapshot, null);
     }
 
     /// <summary>The instance id holding the lease with this key, or null when nobody steers the node.</summary>
@@ -75,6 +105,8 @@ public sealed class NodeDrainStore(NpgsqlDataSource dataSource)
             ? name[NodeLease.ApplicationNamePrefix.Length..]
             : name;
     }
+
+    private sealed record DrainSnapshot(long ReadAt, IReadOnlySet<string> Draining);
 
     /// <summary>Calls in progress (ringing, fallback-dialing, answered) per node.</summary>
     public async Task<IReadOnlyDictionary<string, long>> LiveCallsAsync(CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public sealed class NodeSelector(NodePool nodes, NodeDrainStore drains, IOptions
             return null;
         }
 
-        var draining = await drains.DrainingAsync(cancellationToken).ConfigureAwait(false);
+        var draining = await drains.RecentDrainingAsync(cancellationToken).ConfigureAwait(false);
         return Pick(states, draining, options.Value);
     }
 
