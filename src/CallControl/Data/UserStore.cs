@@ -19,6 +19,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         WHERE id = @id
         """;
 
+    private const string SelectPairSql = """
+        SELECT id, display_name, phone_number, pstn_fallback_allowed, is_admin, created_at
+        FROM users
+        WHERE id IN (@first, @second)
+        """;
+
     /// <summary>
     /// Adds a user; returns it with its creation time, or null when the id is taken (a domain result, not an error).
     /// </summary>
@@ -37,5 +43,18 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<UserRecord>(
             new CommandDefinition(SelectSql, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Two users in one round trip (a call's caller and callee); either is null when there is no such user.
+    /// <paramref name="second"/> may be null or equal to <paramref name="first"/>.
+    /// </summary>
+    public async Task<(UserRecord? First, UserRecord? Second)> GetPairAsync(string first, string? second, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<UserRecord>(new CommandDefinition(
+            SelectPairSql, new { first, second = second ?? first }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        return (rows.Find(u => u.Id == first), second is null ? null : rows.Find(u => u.Id == second));
     }
 }

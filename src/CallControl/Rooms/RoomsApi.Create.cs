@@ -23,7 +23,9 @@ public static partial class RoomsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await services.Users.GetAsync(callerId, cancellationToken).ConfigureAwait(false) is null)
+        // The caller and the callee (if an app user) in one round trip.
+        var (caller, calleeUser) = await services.Users.GetPairAsync(callerId, request.Callee, cancellationToken).ConfigureAwait(false);
+        if (caller is null)
         {
             return Problem(StatusCodes.Status403Forbidden, "The token's user is not registered.", "sub");
         }
@@ -32,7 +34,7 @@ public static partial class RoomsApi
         E164Number? number = null;
         if (request.Callee is { } calleeId)
         {
-            callee = calleeId == callerId ? null : await services.Users.GetAsync(calleeId, cancellationToken).ConfigureAwait(false);
+            callee = calleeId == callerId ? null : calleeUser;
             if (callee is null)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["callee"] = ["No such user to call."] });

@@ -43,6 +43,36 @@ public sealed class UserAndRoomStoreTests(DatabaseFixture db)
         Assert.Null(await db.Users.GetAsync("nobody-" + Guid.NewGuid()));
     }
 
+    [Fact]
+    public async Task GetPairAsync_returns_each_user_in_its_place_and_null_for_a_missing_one()
+    {
+        var caller = await db.NewUserAsync();
+        var callee = await db.NewUserAsync("+15551230002");
+
+        var (first, second) = await db.Users.GetPairAsync(caller, callee);
+        Assert.Equal(caller, first!.Id);
+        Assert.Equal(callee, second!.Id);
+        Assert.Equal("+15551230002", second.PhoneNumber);
+
+        (first, second) = await db.Users.GetPairAsync(callee, caller);
+        Assert.Equal((callee, caller), (first!.Id, second!.Id));
+
+        (first, second) = await db.Users.GetPairAsync(caller, "nobody-" + Guid.NewGuid());
+        Assert.Equal(caller, first!.Id);
+        Assert.Null(second);
+
+        (first, second) = await db.Users.GetPairAsync("nobody-" + Guid.NewGuid(), callee);
+        Assert.Null(first);
+        Assert.Equal(callee, second!.Id);
+
+        (first, second) = await db.Users.GetPairAsync(caller, null);
+        Assert.Equal(caller, first!.Id);
+        Assert.Null(second);
+
+        (first, second) = await db.Users.GetPairAsync(caller, caller);
+        Assert.Equal((caller, caller), (first!.Id, second!.Id));
+    }
+
     [Theory]
     [InlineData("15551230001")]
     [InlineData("+0551230001")]
