@@ -27,6 +27,10 @@ public sealed record CallChange
     public DateTime? PstnDialedAt { get; init; }
 }
 
+/// <summary>What a transition did; <paramref name="EndedRecordings"/> are the recordings a final status stamped with
+/// the call's end.</summary>
+public sealed record TransitionResult(TransitionOutcome Outcome, IReadOnlyList<Guid> EndedRecordings);
+
 /// <summary>The outcome of <see cref="CallStore.TransitionAsync"/>.</summary>
 public enum TransitionOutcome
 {

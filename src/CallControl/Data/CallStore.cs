@@ -35,7 +35,8 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
 
     // One statement: the CTE reads the status being left under a row lock (NO KEY UPDATE: the key does not change, so
     // inserts of legs and history rows that reference the call are not blocked), the update moves the call, and the
-    // history row names the true predecessor. One round trip, so no lock is held while the client is away.
+    // history row names the true predecessor. One round trip, so no lock is held while the client is away. A final
+    // status also closes the room and stamps the call's recordings with the end (what their archive waits for).
     private const string TransitionSql = """
         WITH old AS (
             SELECT id, status
@@ -70,8 +71,23 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
             SELECT @CallId, from_status, @ToStatus, @Reason, @At
             FROM moved
+        ),
+        closed AS (
+            UPDATE rooms
+            SET state = 'closed'
+            WHERE @Final
+              AND id = (SELECT room_id FROM moved)
+        ),
+        ended_recordings AS (
+            UPDATE recordings
+            SET call_ended_at = COALESCE(@EndedAt, @At),
+                updated_at = now()
+            WHERE @Final
+              AND call_id = (SELECT id FROM old)
+              AND call_ended_at IS NULL
+            RETURNING id
         )
-        SELECT from_status, room_id
+        SELECT from_status, room_id, ARRAY(SELECT id FROM ended_recordings) AS ended_recordings
         FROM moved
         """;
 
@@ -130,6 +146,14 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     /// applies the change's facts and appends the history row, all in one transaction.
     /// </summary>
     public async Task<TransitionOutcome> TransitionAsync(
+        Guid callId, int expectedVersion, CallChange change, CancellationToken cancellationToken = default) =>
+        (await ApplyAsync(callId, expectedVersion, change, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <summary>
+    /// As <see cref="TransitionAsync"/>; when the change is applied and its status is final, the same statement also
+    /// closes the call's room and sets <c>call_ended_at</c> on its recordings that lacked it, whose ids come back.
+    /// </summary>
+    public async Task<TransitionResult> ApplyAsync(
         Guid callId, int expectedVersion, CallChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -137,17 +161,18 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         var parameters = new DynamicParameters(change);
         parameters.Add("CallId", callId);
         parameters.Add("ExpectedVersion", expectedVersion);
+        parameters.Add("Final", CallStatuses.IsFinal(change.ToStatus));
         var row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
             new CommandDefinition(TransitionSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row is null)
         {
             var exists = await connection.ExecuteScalarAsync<bool>(
                 new CommandDefinition(ExistsSql, new { id = callId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return exists ? TransitionOutcome.VersionConflict : TransitionOutcome.NotFound;
+            return new TransitionResult(exists ? TransitionOutcome.VersionConflict : TransitionOutcome.NotFound, []);
         }
 
         await TellObserversAsync(new CallStatusChange(callId, row.RoomId, row.FromStatus, change)).ConfigureAwait(false);
-        return TransitionOutcome.Applied;
+        return new TransitionResult(TransitionOutcome.Applied, row.EndedRecordings);
     }
 
     /// <summary>The call, or null.</summary>
@@ -190,6 +215,7 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
         public string FromStatus { get; init; } = "";
         public string RoomId { get; init; } = "";
+        public Guid[] EndedRecordings { get; init; } = [];
     }
 
     /// <summary>Runs after the commit, uncancelled: the change is stored whatever an observer does.</summary>

@@ -25,6 +25,56 @@ public sealed class CallStoreTests(DatabaseFixture db)
     }
 
     [Fact]
+    public async Task A_final_transition_closes_the_room_and_stamps_the_calls_recordings_in_the_same_statement()
+    {
+        var call = await db.NewCallAsync();
+        var recordings = new CallControl.Calls.Recording.RecordingStore(db.DataSource);
+        var first = Guid.NewGuid();
+        var second = Guid.NewGuid();
+        foreach (var id in new[] { first, second })
+        {
+            await recordings.InsertStartedAsync(new CallControl.Calls.Recording.StartedRecording(
+                id, call.Id, "fs1", Guid.NewGuid(), $"/rec/{id}.wav", $"{id}.wav", T0), CancellationToken.None);
+        }
+
+        // Not final: the room stays open, the recordings do not learn an end.
+        var answered = await db.Calls.ApplyAsync(call.Id, 1, new CallChange
+        {
+            ToStatus = CallStatuses.Answered, Reason = "CHANNEL_ANSWER", AnsweredVia = "app", AnsweredAt = T0, At = T0,
+        });
+        Assert.Equal(TransitionOutcome.Applied, answered.Outcome);
+        Assert.Empty(answered.EndedRecordings);
+        Assert.Equal("open", (await db.Rooms.GetAsync(call.RoomId))!.State);
+        Assert.Equal(0, await EndedRecordingsAsync(call.Id));
+
+        // A stale version changes nothing at all.
+        var stale = await db.Calls.ApplyAsync(call.Id, 1, new CallChange
+        {
+            ToStatus = CallStatuses.Completed, Reason = "late", At = T0.AddSeconds(9), EndedAt = T0.AddSeconds(9),
+        });
+        Assert.Equal(TransitionOutcome.VersionConflict, stale.Outcome);
+        Assert.Equal("open", (await db.Rooms.GetAsync(call.RoomId))!.State);
+        Assert.Equal(0, await EndedRecordingsAsync(call.Id));
+
+        var completed = await db.Calls.ApplyAsync(call.Id, 2, new CallChange
+        {
+            ToStatus = CallStatuses.Completed, Reason = "caller_hung_up", At = T0.AddSeconds(30), EndedAt = T0.AddSeconds(30),
+        });
+        Assert.Equal(TransitionOutcome.Applied, completed.Outcome);
+        Assert.Equal(new[] { first, second }.Order(), completed.EndedRecordings.Order());
+        Assert.Equal("closed", (await db.Rooms.GetAsync(call.RoomId))!.State);
+        Assert.Equal(2, await EndedRecordingsAsync(call.Id, T0.AddSeconds(30)));
+    }
+
+    private async Task<long> EndedRecordingsAsync(Guid callId, DateTime? at = null)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+            "SELECT count(*) FROM recordings WHERE call_id = @callId AND call_ended_at IS NOT NULL AND (@at::timestamptz IS NULL OR call_ended_at = @at)",
+            new { callId, at });
+    }
+
+    [Fact]
     public async Task TransitionAsync_moves_the_status_records_facts_and_appends_history_in_order()
     {
         var call = await db.NewCallAsync();

@@ -56,6 +56,14 @@ public sealed class RecordingTracker(
     public async Task CallEndedAsync(Guid callId, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
         var recordings = await store.MarkCallEndedAsync(callId, endedAt.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        await RecordingsEndedAsync(callId, recordings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The call's final transition already stamped <paramref name="recordings"/> with its end (in the same
+    /// statement): those already stopped are archived.</summary>
+    public async Task RecordingsEndedAsync(Guid callId, IReadOnlyList<Guid> recordings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recordings);
         foreach (var id in recordings)
         {
             await archive.TryEnqueueAsync(id, cancellationToken).ConfigureAwait(false);

@@ -204,22 +204,31 @@ public sealed partial class CallRouter
             change = change with { FallbackReason = reason.ToWire() };
         }
 
-        var outcome = await _callStore.TransitionAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
-        if (outcome == TransitionOutcome.Applied)
+        // A final status closes the room and stamps the call's recordings in the same statement.
+        var result = await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == TransitionOutcome.Applied)
         {
             session.Version++;
         }
         else
         {
-            RouterLog.TransitionNotApplied(_logger, session.CallId, change.ToStatus, outcome.ToString());
+            RouterLog.TransitionNotApplied(_logger, session.CallId, change.ToStatus, result.Outcome.ToString());
         }
 
         if (transition.To.IsFinal())
         {
-            await _rooms.SetStateAsync(session.RoomId, "closed", cancellationToken).ConfigureAwait(false);
             // The call's end is one of the two things (with RECORD_STOP) a recording's archive waits for.
-            await _services.GetRequiredService<RecordingTracker>()
-                .CallEndedAsync(session.CallId, change.EndedAt ?? transition.At.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            var recordings = _services.GetRequiredService<RecordingTracker>();
+            if (result.Outcome == TransitionOutcome.Applied)
+            {
+                await recordings.RecordingsEndedAsync(session.CallId, result.EndedRecordings, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Not applied here (the row moved on): still close what this call leaves behind.
+                await _rooms.SetStateAsync(session.RoomId, "closed", cancellationToken).ConfigureAwait(false);
+                await recordings.CallEndedAsync(session.CallId, change.EndedAt ?? transition.At.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
