@@ -35,6 +35,14 @@ public static class DataServiceCollectionExtensions
         // 30 extra statements per call (bench/load). Nothing here leaves session state on a pooled connection: the
         // node leases hold their advisory locks on unpooled connections, the migrator releases its lock in a finally.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        // Automatic preparation: the stores run a few dozen fixed statements (CTEs, the CDR upsert), so PostgreSQL
+        // parses and plans each once per connection instead of at every call. An operator's own setting wins.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
         services.AddSingleton(_ => NpgsqlDataSource.Create(builder.ConnectionString));
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserStore>();
