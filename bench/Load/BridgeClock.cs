@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using FreeSwitchSim.Core;
 
 namespace CallControl.Bench.Load;
 
@@ -18,27 +17,27 @@ internal sealed class BridgeClock
 
     public IReadOnlyCollection<double> LatenciesMs => _latencies;
 
-    public void OnEvent(SimEvent e)
+    /// <summary>One channel event: its name, Unique-ID and a header lookup (from the in-process simulator or ESL).</summary>
+    public void OnEvent(string name, string? uuid, Func<string, string?> header)
     {
         var now = Stopwatch.GetTimestamp();
-        var uuid = e.UniqueId;
         if (uuid is null)
         {
             return;
         }
 
-        switch (e.Name)
+        switch (name)
         {
             case "CHANNEL_PARK":
                 _ready[uuid] = now;
                 Signal(_parked, uuid);
                 break;
-            case "CHANNEL_ANSWER" when (e.Get("Channel-Name") ?? "").StartsWith("sofia/", StringComparison.Ordinal):
+            case "CHANNEL_ANSWER" when (header("Channel-Name") ?? "").StartsWith("sofia/", StringComparison.Ordinal):
                 // Only the carrier leg's answer is an input to the service; a verto leg is answered by the bridge itself.
                 _ready[uuid] = now;
                 break;
             case "CHANNEL_BRIDGE":
-                var other = e.Get("Bridge-B-Unique-ID") ?? e.Get("Other-Leg-Unique-ID");
+                var other = header("Bridge-B-Unique-ID") ?? header("Other-Leg-Unique-ID");
                 var from = Math.Max(_ready.GetValueOrDefault(uuid), other is null ? 0 : _ready.GetValueOrDefault(other));
                 if (from > 0)
                 {

@@ -140,7 +140,7 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
                 await Task.Delay(holdMs.Value).ConfigureAwait(false);
             }
 
-            world.Sim.Switch.Hangup(callerLeg);
+            await world.Sim.HangupAsync(callerLeg).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or InvalidOperationException or TaskCanceledException)
         {
@@ -155,12 +155,12 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
     /// <summary>The party's verto client logs in with the one-time login and calls the room's destination.</summary>
     private async Task<string> EnterAsync(RoomAccess access)
     {
-        if (!await world.Sim.Switch.LoginAsync(access.Verto.Login, access.Verto.Password, CancellationToken.None).ConfigureAwait(false))
+        if (!await world.Sim.LoginAsync(access.Verto.Login, access.Verto.Password).ConfigureAwait(false))
         {
             throw new InvalidOperationException("verto login refused");
         }
 
-        var leg = world.Sim.Switch.PlaceCall(access.Verto.Login, access.Verto.Destination);
+        var leg = await world.Sim.PlaceCallAsync(access.Verto.Login, access.Verto.Destination).ConfigureAwait(false);
         Interlocked.Increment(ref _legs);
         return leg;
     }

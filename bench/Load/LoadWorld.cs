@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Net;
 using CallControl.Data;
 using CallControl.Hosting;
-using FreeSwitchSim;
-using FreeSwitchSim.Core;
-using FreeSwitchSim.Switch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,8 +15,9 @@ using Npgsql;
 namespace CallControl.Bench.Load;
 
 /// <summary>
-/// A fresh database (callcontrol_load_&lt;random&gt;, migrated), one simulated node on 127.0.0.1:0 and the service
-/// (ServiceApp.Build) on Kestrel 127.0.0.1:0, wired as FreeSWITCH would be (xml_curl directory, json_cdr).
+/// A fresh database (callcontrol_load_&lt;random&gt;, migrated), one simulated node (a child process by default, or in
+/// this process) and the service (ServiceApp.Build) on Kestrel on loopback, wired as FreeSWITCH would be (xml_curl
+/// directory, json_cdr).
 /// </summary>
 internal sealed class LoadWorld : IAsyncDisposable
 {
@@ -32,7 +30,7 @@ internal sealed class LoadWorld : IAsyncDisposable
 
     public LoadWorld(string serverConnectionString) => _server = new NpgsqlConnectionStringBuilder(serverConnectionString);
 
-    public SimulatorHost Sim { get; private set; } = null!;
+    public ISimNode Sim { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -40,7 +38,9 @@ internal sealed class LoadWorld : IAsyncDisposable
 
     public string DatabaseName => _database;
 
-    public async Task StartAsync(Action<SimEvent> onEvent)
+    /// <summary>Creates the database, starts the simulator (in this process, or as a child process when
+    /// <paramref name="simProcess"/>) and the service, and waits until the service steers the node.</summary>
+    public async Task StartAsync(BridgeClock clock, bool simProcess, string artifacts)
     {
         await AdminAsync($"CREATE DATABASE {_database}").ConfigureAwait(false);
         _created = true;
@@ -50,9 +50,19 @@ internal sealed class LoadWorld : IAsyncDisposable
             await new DatabaseMigrator(migrate, NullLogger<DatabaseMigrator>.Instance).MigrateAsync().ConfigureAwait(false);
         }
 
-        SimSwitchOptions? simOptions = null;
-        Sim = await SimulatorHost.StartAsync(new SimulatorHostOptions { ConfigureSwitch = o => simOptions = o }).ConfigureAwait(false);
-        Sim.Switch.EventFired += onEvent;
+        // A child simulator needs the service's address for its callbacks before either runs: the port is chosen first.
+        var servicePort = simProcess ? ProcessSim.FreePort() : 0;
+        InProcessSim? inProcess = null;
+        if (simProcess)
+        {
+            Sim = await ProcessSim.StartAsync(clock, new Uri($"http://127.0.0.1:{servicePort}/"), CallbackUser, CallbackSecret,
+                Path.Combine(artifacts, "simulator.log")).ConfigureAwait(false);
+        }
+        else
+        {
+            Sim = inProcess = await InProcessSim.StartAsync(clock).ConfigureAwait(false);
+        }
+
         var config = new Dictionary<string, string?>
         {
             ["ConnectionStrings:" + DataServiceCollectionExtensions.ConnectionStringName] = connectionString,
@@ -72,17 +82,12 @@ internal sealed class LoadWorld : IAsyncDisposable
         _app = ServiceApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, servicePort));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         });
         await _app.StartAsync().ConfigureAwait(false);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        simOptions!.XmlCurlDirectoryUrl = new Uri(BaseAddress, "/fs/directory");
-        simOptions.XmlCurlUser = CallbackUser;
-        simOptions.XmlCurlPassword = CallbackSecret;
-        simOptions.JsonCdrUrl = new Uri(BaseAddress, "/fs/cdr");
-        simOptions.JsonCdrUser = CallbackUser;
-        simOptions.JsonCdrPassword = CallbackSecret;
+        inProcess?.PointAt(BaseAddress, CallbackUser, CallbackSecret);
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!Services.GetRequiredService<CallControl.Switch.NodePool>().AnyConnected)

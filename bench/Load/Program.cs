@@ -1,44 +1,48 @@
 using System.Diagnostics;
 using System.Globalization;
 using CallControl.Bench.Load;
-using FreeSwitchSim.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-// bench/load <connection string> [--rate N] [--seconds M] [--hold K]
+// bench/load <connection string> [--rate N] [--seconds M] [--hold K] [--sim process|inproc]
 var inv = CultureInfo.InvariantCulture;
+const string Usage = "bench/load [--rate N] [--seconds M] [--hold K] (positive integers) [--sim process|inproc]";
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: load-bench <postgres connection string> [--rate N] [--seconds M] [--hold K]");
+    Console.Error.WriteLine("usage: load-bench <postgres connection string> " + Usage[11..]);
     return 2;
 }
 
 var server = args[0];
 int rate = 300, seconds = 20, hold = 500;
+var simProcess = true;
 for (var i = 1; i < args.Length; i += 2)
 {
-    var value = i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, inv, out var v) && v > 0 ? v : -1;
+    var text = i + 1 < args.Length ? args[i + 1] : "";
+    var value = int.TryParse(text, NumberStyles.None, inv, out var v) && v > 0 ? v : -1;
     switch (args[i])
     {
         case "--rate" when value > 0: rate = value; break;
         case "--seconds" when value > 0: seconds = value; break;
         case "--hold" when value > 0: hold = value; break;
+        case "--sim" when text is "process" or "inproc": simProcess = text == "process"; break;
         default:
-            Console.Error.WriteLine($"load: bad argument '{args[i]}' (usage: bench/load [--rate N] [--seconds M] [--hold K], positive integers)");
+            Console.Error.WriteLine($"load: bad argument '{args[i]}' (usage: {Usage})");
             return 2;
     }
 }
 
 var clock = new BridgeClock();
+var artifacts = Path.Combine(AppContext.BaseDirectory, "..", "..", "..");
 await using var world = new LoadWorld(server);
-await world.StartAsync(clock.OnEvent);
+await world.StartAsync(clock, simProcess, Directory.Exists(artifacts) ? artifacts : Path.GetTempPath());
 // The callee's number answers at the carrier after 20 ms (the busy-then-fallback leg).
-world.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule(CallDriver.CarrierPrefix, "answer", 20)]);
+await world.Sim.SetCarrierRuleAsync(CallDriver.CarrierPrefix, "answer", 20);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = world.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 await using var driver = new CallDriver(world, clock, http);
 await driver.ConnectCalleesAsync(32);
 var total = rate * seconds;
-Console.Error.WriteLine($"load: database {world.DatabaseName}; service at {world.BaseAddress} (GET /metrics while it runs); making {total + hold} callers");
+Console.Error.WriteLine($"load: database {world.DatabaseName}; service at {world.BaseAddress} (GET /metrics while it runs), pid {Environment.ProcessId}; simulator {world.Sim.Where}; making {total + hold} callers");
 var callers = await driver.MakeCallersAsync(total + hold);
 
 // Warm-up: a few calls of each kind so JIT and pools are not measured.
@@ -52,6 +56,7 @@ using var sampler = new PeakSampler();
 // Cost per call, which a shared or loaded machine distorts far less than latency: this process's CPU time (service,
 // simulator and driver together) and PostgreSQL's committed transactions, over the run and its CDR drain.
 var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+var simCpuAtStart = world.Sim.ProcessorTime;
 var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
 var xactsAtStart = await CommittedTransactionsAsync(world);
 var runs = new List<Task>(total);
@@ -96,7 +101,10 @@ while (DateTime.UtcNow < cdrDeadline)
 }
 
 var cdrWindow = Stopwatch.GetElapsedTime(start);
+// The run's bridges only (the held calls below are set up all at once, a burst and not the offered rate).
+var latencies = clock.LatenciesMs.Skip(warmLatencies).Order().ToArray();
 var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
+var simCpuPerCall = world.Sim.ProcessorTime - simCpuAtStart is { } simCpu ? simCpu.TotalMilliseconds / total : double.NaN;
 var allocatedPerCall = (GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / (double)total;
 var xactsPerCall = (await CommittedTransactionsAsync(world) - xactsAtStart) / (double)total;
 var peak = sampler.Stop();
@@ -127,16 +135,23 @@ if (heapPause > 0)
     Console.Error.WriteLine($"load: pid {Environment.ProcessId}: holding {driver.Setups - afterRun} calls ({heapPause} s)");
     await Task.Delay(TimeSpan.FromSeconds(heapPause));
 }
-var activeInService = world.Sim.Switch.Channels().Count;
+var activeInService = await world.Sim.ChannelCountAsync();
 release.Cancel();
 await Task.WhenAll(held);
 var drainDeadline = DateTime.UtcNow.AddSeconds(30);
-while (world.Sim.Switch.Channels().Count > 0 && DateTime.UtcNow < drainDeadline)
+while (await world.Sim.ChannelCountAsync() > 0 && DateTime.UtcNow < drainDeadline)
 {
     await Task.Delay(100);
 }
 
-var latencies = clock.LatenciesMs.Skip(warmLatencies).Order().ToArray();
+// And until the service has ended every call (its router may still be behind the simulator), so stopping it does
+// not cut commands off mid-call.
+var router = world.Services.GetRequiredService<CallControl.Calls.Router.CallRouter>();
+while (router.ActiveCalls > 0 && DateTime.UtcNow < drainDeadline.AddSeconds(30))
+{
+    await Task.Delay(100);
+}
+
 double Pct(double p) => At(latencies, p);
 var setupsPerSecond = setups / setupWindow.TotalSeconds;
 var perCall = heldUp > 0 ? (heapHeld - heapBefore) / (double)heldUp : double.NaN;
@@ -150,11 +165,18 @@ Console.WriteLine($"  park-to-bridge p50        {Pct(0.50),10:F2} ms  ({latencie
 Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 20 ms         {Verdict(Pct(0.99) < 20)}");
 Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
 Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
-Console.WriteLine($"  CPU per call              {cpuPerCall,10:F2} ms  (this process: service + simulator + driver; {Environment.ProcessorCount} cores, so at most ~{Environment.ProcessorCount * 1000 / cpuPerCall:F0} calls/s of CPU)");
-Console.WriteLine($"  allocated per call        {allocatedPerCall / 1024,10:F0} KB  (this process, all of it)");
+var whose = simProcess ? "this process: service + driver; the simulator runs apart" : "this process: service + simulator + driver";
+Console.WriteLine($"  CPU per call              {cpuPerCall,10:F2} ms  ({whose}; {Environment.ProcessorCount} cores, so at most ~{Environment.ProcessorCount * 1000 / cpuPerCall:F0} calls/s of CPU)");
+if (simProcess)
+{
+    Console.WriteLine($"  simulator CPU per call    {simCpuPerCall,10:F2} ms  (its own process, sharing the same {Environment.ProcessorCount} cores)");
+}
+
+Console.WriteLine($"  allocated per call        {allocatedPerCall / 1024,10:F0} KB  ({whose})");
 Console.WriteLine($"  PostgreSQL commits/call   {xactsPerCall,10:F1}");
-Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB (service + simulator + driver in one process)");
-Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; heap includes the simulator's channels)   target < 10 KB   {(heldUp == 0 ? "n/a (no call was held up)" : perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
+Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB ({whose})");
+var heapNote = simProcess ? "the service's and driver's heap" : "heap includes the simulator's channels";
+Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp} answered calls held, {activeInService} sim channels; {heapNote})   target < 10 KB   {(heldUp == 0 ? "n/a (no call was held up)" : perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");
 return 0;
 
 static long FullHeap()
