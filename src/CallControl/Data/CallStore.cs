@@ -126,8 +126,13 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
         ArgumentNullException.ThrowIfNull(call);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var parameters = new DynamicParameters(call);
-        parameters.Add("Reason", reason);
+        // A plain object, not DynamicParameters over a template: Dapper then sets each parameter's type from the
+        // property's, where DynamicParameters reads NpgsqlParameter.DbType back, which resolves the type every time.
+        var parameters = new
+        {
+            call.Id, call.RoomId, call.Caller, call.Callee, call.CalleeNumber, call.Media, call.Status, call.FallbackReason,
+            call.CreatedAt, call.RingingAt, call.FreeswitchNode, call.RingDeadline, call.PstnDialedAt, Reason = reason,
+        };
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await TellObserversAsync(new CallStatusChange(call.Id, call.RoomId, null, new CallChange
         {
@@ -158,10 +163,15 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
         ArgumentNullException.ThrowIfNull(change);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var parameters = new DynamicParameters(change);
-        parameters.Add("CallId", callId);
-        parameters.Add("ExpectedVersion", expectedVersion);
-        parameters.Add("Final", CallStatuses.IsFinal(change.ToStatus));
+        var parameters = new
+        {
+            change.ToStatus, change.Reason, change.At, change.AnsweredVia, change.FallbackReason, change.RingingAt,
+            change.AnsweredAt, change.EndedAt, change.Duration, change.Billsec, change.HangupCause, change.SipCode,
+            change.HangupDisposition, change.HungUpBy, change.RecordingId, change.RingDeadline, change.PstnDialedAt,
+            CallId = callId,
+            ExpectedVersion = expectedVersion,
+            Final = CallStatuses.IsFinal(change.ToStatus),
+        };
         var row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
             new CommandDefinition(TransitionSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row is null)

@@ -60,11 +60,11 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
     public async Task<bool> UpsertAsync(LegUpsert leg, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(leg);
-        var parameters = new DynamicParameters(leg);
-        parameters.Add("SourceText", leg.Source == LegSource.Event ? "event" : "json_cdr");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The record itself as the parameters (Dapper types each from its property), not DynamicParameters over it,
+        // which reads NpgsqlParameter.DbType back and so resolves every parameter's type at every write.
         return await connection.QuerySingleAsync<bool>(
-            new CommandDefinition(UpsertSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new CommandDefinition(UpsertSql, leg, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>The leg's row, or null.</summary>

@@ -30,6 +30,10 @@ public sealed record LegUpsert
     /// <summary>The whole mod_json_cdr document, when this came from it.</summary>
     public string? JsonCdr { get; init; }
     public string? FreeswitchNode { get; init; }
+
+    /// <summary><see cref="Source"/> as the <c>source</c> column spells it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SourceText => Source == LegSource.Event ? "event" : "json_cdr";
 }
 
 /// <summary>Which path wrote a leg row.</summary>
