@@ -13,9 +13,18 @@ public sealed partial class CallRouter
         CallSession session, CallInput input, IReadOnlyList<CallCommand> commands, Queue<CallInput> pending,
         CancellationToken cancellationToken)
     {
+        // Answers and the bridge are written back to back and their replies read afterwards: FreeSWITCH runs one
+        // socket's commands in order and answers in order, so this is the same sequence without a round trip between
+        // each (the park-to-bridge path: answer the callee, answer the caller, bridge). Anything else waits for them.
+        var inflight = new List<(CallCommand Command, Task<Esl.Commands.EslResult> Reply)>();
         for (var i = 0; i < commands.Count; i++)
         {
             var command = commands[i];
+            if (command is not (AnswerLeg or BridgeLegs) && inflight.Count > 0)
+            {
+                await AwaitRepliesAsync(session, input, inflight, pending).ConfigureAwait(false);
+            }
+
             try
             {
                 switch (command)
@@ -35,11 +44,10 @@ public sealed partial class CallRouter
                         await NotifyPartyAsync(session, notify, cancellationToken).ConfigureAwait(false);
                         break;
                     case AnswerLeg answer:
-                        await Node(session).UuidAnswerAsync(answer.LegUuid, cancellationToken).ConfigureAwait(false);
+                        inflight.Add((answer, Node(session).UuidAnswerAsync(answer.LegUuid, cancellationToken)));
                         break;
                     case BridgeLegs bridge:
-                        var reply = await Node(session).UuidBridgeAsync(bridge.CallerLegUuid, bridge.CalleeLegUuid, cancellationToken).ConfigureAwait(false);
-                        pending.Enqueue(new BridgeReplied(Now, reply.Ok, reply.Text));
+                        inflight.Add((bridge, Node(session).UuidBridgeAsync(bridge.CallerLegUuid, bridge.CalleeLegUuid, cancellationToken)));
                         break;
                     case DialPstn dial:
                         DialCarrier(session, dial);
@@ -73,6 +81,37 @@ public sealed partial class CallRouter
                 RouterLog.CommandFailed(_logger, session.CallId, command.GetType().Name, input.GetType().Name, ex);
             }
         }
+
+        if (inflight.Count > 0)
+        {
+            await AwaitRepliesAsync(session, input, inflight, pending).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The replies of the commands written back to back, in order; a bridge's reply goes back to the machine.</summary>
+    private async Task AwaitRepliesAsync(
+        CallSession session, CallInput input, List<(CallCommand Command, Task<Esl.Commands.EslResult> Reply)> inflight,
+        Queue<CallInput> pending)
+    {
+        foreach (var (command, reply) in inflight)
+        {
+            try
+            {
+                var result = await reply.ConfigureAwait(false);
+                if (command is BridgeLegs)
+                {
+                    pending.Enqueue(new BridgeReplied(Now, result.Ok, result.Text));
+                }
+            }
+#pragma warning disable CA1031 // As in ExecuteAsync: a failed command is logged, the others go on.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                RouterLog.CommandFailed(_logger, session.CallId, command.GetType().Name, input.GetType().Name, ex);
+            }
+        }
+
+        inflight.Clear();
     }
 
     private NodeCommands Node(CallSession session) =>

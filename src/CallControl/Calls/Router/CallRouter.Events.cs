@@ -108,24 +108,31 @@ public sealed partial class CallRouter
         }
 
         _byLeg[leg] = session.CallId;
+        // One command on the node's command connection instead of three, on the path of every park, and its reply not
+        // awaited before the machine runs: FreeSWITCH runs the socket's commands in order, so the tags are on the leg
+        // before the answer and bridge written after them. A refusal (-ERR No such channel!) means the leg is already
+        // gone: its hangup event follows.
+        var tagged = TagLegAsync(session, leg, role.Value, cancellationToken);
+        CallInput input = role == LegRole.Caller ? new CallerLegParked(Now, leg) : new CalleeLegParked(Now, leg);
+        await SubmitAsync(session, input, cancellationToken).ConfigureAwait(false);
+        await tagged.ConfigureAwait(false);
+    }
+
+    private async Task TagLegAsync(CallSession session, string leg, LegRole role, CancellationToken cancellationToken)
+    {
         try
         {
-            // One round trip on the node's command connection instead of three, on the path of every park. A refusal
-            // (-ERR No such channel!) means the leg is already gone: its hangup event follows.
             await Node(session).UuidSetVarsAsync(leg,
             [
                 new(LegVariables.CallIdVariable, session.CallId.ToString("D")),
                 new(LegVariables.RoomIdVariable, session.RoomId),
-                new(LegVariables.RoleVariable, role.Value.ToWire()),
+                new(LegVariables.RoleVariable, role.ToWire()),
             ], cancellationToken).ConfigureAwait(false);
         }
         catch (Esl.Connection.EslConnectionException ex)
         {
             RouterLog.CommandFailed(_logger, session.CallId, "uuid_setvar_multi", "CHANNEL_PARK", ex);
         }
-
-        CallInput input = role == LegRole.Caller ? new CallerLegParked(Now, leg) : new CalleeLegParked(Now, leg);
-        await SubmitAsync(session, input, cancellationToken).ConfigureAwait(false);
     }
 
     private static string[] Parties(CallSession session) =>
