@@ -84,6 +84,34 @@ public sealed class MigrationTests(DatabaseFixture db)
         }
     }
 
+    [Fact]
+    public async Task The_per_call_paths_use_a_cached_plan_rollup_and_lz4_for_the_leg_documents()
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using (var language = new NpgsqlCommand(
+            "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'call_stats_apply'", connection))
+        {
+            Assert.Equal("plpgsql", await language.ExecuteScalarAsync());
+        }
+
+        await using var lz4 = new NpgsqlCommand(
+            "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'", connection);
+        if (await lz4.ExecuteScalarAsync() is true)
+        {
+            await using var compression = new NpgsqlCommand(
+                "SELECT attname, attcompression::text FROM pg_attribute WHERE attrelid = 'call_legs'::regclass AND attname IN ('variables', 'json_cdr') ORDER BY attname",
+                connection);
+            var columns = new List<string>();
+            await using var reader = await compression.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add($"{reader.GetString(0)}={reader.GetString(1)}");
+            }
+
+            Assert.Equal(["json_cdr=l", "variables=l"], columns);
+        }
+    }
+
     // From this source file, not the binaries: test outputs may live outside the repository (--artifacts-path).
     private static string RepoRoot([CallerFilePath] string source = "")
     {
