@@ -18,6 +18,7 @@ public sealed class SignalHub : ICallNotifier
     };
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Connection>> _users = new(StringComparer.Ordinal);
+    private readonly Lock _membership = new();
 
     /// <inheritdoc />
     public bool IsOnline(string userId) => _users.TryGetValue(userId, out var c) && !c.IsEmpty;
@@ -50,21 +51,41 @@ public sealed class SignalHub : ICallNotifier
     internal Registration Register(string userId, WebSocket socket, bool held = false)
     {
         var id = Guid.NewGuid();
-        var connections = _users.GetOrAdd(userId, _ => new ConcurrentDictionary<Guid, Connection>());
         var connection = new Connection(socket, held);
-        connections[id] = connection;
+        // Registering and unregistering take the lock so that a user's entry is removed when its last socket goes
+        // (else every user ever connected would keep one) without a concurrent registration landing in a removed entry.
+        // Sends and presence checks read without it.
+        lock (_membership)
+        {
+            _users.GetOrAdd(userId, _ => new ConcurrentDictionary<Guid, Connection>())[id] = connection;
+        }
+
         return new Registration(this, userId, id, connection);
     }
 
+    /// <summary>How many users have an entry (each has at least one socket).</summary>
+    internal int UserEntries => _users.Count;
+
     private bool Unregister(string userId, Guid id)
     {
-        if (_users.TryGetValue(userId, out var connections) && connections.TryRemove(id, out var connection))
+        Connection? connection;
+        bool last;
+        lock (_membership)
         {
-            connection.Dispose();
-            return connections.IsEmpty;
+            if (!_users.TryGetValue(userId, out var connections) || !connections.TryRemove(id, out connection))
+            {
+                return false;
+            }
+
+            last = connections.IsEmpty;
+            if (last)
+            {
+                _users.TryRemove(userId, out _);
+            }
         }
 
-        return false;
+        connection.Dispose();
+        return last;
     }
 
     internal sealed class Registration(SignalHub hub, string userId, Guid id, Connection connection)
