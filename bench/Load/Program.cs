@@ -87,6 +87,7 @@ using var sampler = new PeakSampler();
 // simulator and driver together) and PostgreSQL's committed transactions, over the run and its CDR drain.
 var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 var simCpuAtStart = world.Sim.ProcessorTime;
+var pgCpuAtStart = PostgresCpu.Read();
 var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
 var xactsAtStart = await CommittedTransactionsAsync(world);
 var start = Stopwatch.GetTimestamp();
@@ -118,6 +119,7 @@ var cdrWindow = Stopwatch.GetElapsedTime(start);
 var latencies = clock.LatenciesMs.Skip(warmLatencies).Order().ToArray();
 var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
 var simCpuPerCall = world.Sim.ProcessorTime - simCpuAtStart is { } simCpu ? simCpu.TotalMilliseconds / total : double.NaN;
+var pgCpuPerCall = PostgresCpu.Read() - pgCpuAtStart is { } pgCpu && pgCpu > TimeSpan.Zero ? pgCpu.TotalMilliseconds / total : double.NaN;
 var allocatedPerCall = (GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / (double)total;
 var xactsPerCall = (await CommittedTransactionsAsync(world) - xactsAtStart) / (double)total;
 var peak = sampler.Stop();
@@ -199,6 +201,7 @@ if (simProcess)
     Console.WriteLine($"  simulator CPU per call    {simCpuPerCall,10:F2} ms  (its own process, sharing the same {Environment.ProcessorCount} cores)");
 }
 
+Console.WriteLine($"  PostgreSQL CPU per call   {pgCpuPerCall,10:F2} ms  (its server processes on this machine, when they are visible; NaN otherwise)");
 Console.WriteLine($"  allocated per call        {allocatedPerCall / 1024,10:F0} KB  ({whose})");
 Console.WriteLine($"  PostgreSQL commits/call   {xactsPerCall,10:F1}");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB ({whose})");
