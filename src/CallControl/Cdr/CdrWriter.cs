@@ -24,7 +24,7 @@ public sealed class CdrWriter(LegStore legs, CdrJournal journal, IServiceProvide
     public async Task<CdrDurability> WriteAsync(LegUpsert leg, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leg);
-        var source = leg.Source == LegSource.Event ? "event" : "json_cdr";
+        var source = leg.SourceText;
         if (!journal.HasPending)
         {
             try
