@@ -115,4 +115,71 @@ public sealed class EventSerializerTests
             "  <body>1 &lt; 2 &amp; ok\n  </body>\n</event>\n",
             Encoding.UTF8.GetString(EventSerializer.Xml(e)));
     }
+
+    [Fact]
+    public void UrlEncode_written_as_bytes_equals_switch_url_encode_on_random_values()
+    {
+        // Short and long values (the encoder works from the stack up to 512 bytes, from a pooled array above),
+        // made of the characters whose handling differs: plain, unsafe, '%' with and without hex after it,
+        // control bytes, multi-byte UTF-8 and a lone surrogate.
+        var random = new Random(7);
+        const string Alphabet = "aZ09-_./%%%AFaf \r\n\t#&+:;<=>?@[]^`{|}\"\u007f\u00e9\u20ac\ud83d";
+        for (var n = 0; n < 2000; n++)
+        {
+            var chars = new char[random.Next(0, n % 10 == 0 ? 900 : 40)];
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = Alphabet[random.Next(Alphabet.Length)];
+            }
+            var value = new string(chars);
+            var writer = new System.Buffers.ArrayBufferWriter<byte>();
+
+            var count = FsUrlEncoder.EncodeTo(value, writer);
+
+            Assert.Equal(ReferenceEncode(value), Encoding.ASCII.GetString(writer.WrittenSpan));
+            Assert.Equal(writer.WrittenCount, count);
+            Assert.Equal(ReferenceEncode(value), FsUrlEncoder.Encode(value));
+        }
+    }
+
+    [Fact]
+    public void Frame_is_built_once_per_format_and_again_when_the_event_changes()
+    {
+        var e = new SimEvent("X").Add("Event-Name", "X").Add("A", "1 2");
+
+        var plain = EventSerializer.Frame(e, EventFormat.Plain);
+        var json = EventSerializer.Frame(e, EventFormat.Json);
+
+        Assert.Same(plain, EventSerializer.Frame(e, EventFormat.Plain));
+        Assert.Same(json, EventSerializer.Frame(e, EventFormat.Json));
+        Assert.Equal("Content-Length: 24\nContent-Type: text/event-plain\n\nEvent-Name: X\nA: 1%202\n\n", Encoding.UTF8.GetString(plain));
+        e.Add("B", "b");
+        Assert.EndsWith("A: 1%202\nB: b\n\n", Encoding.UTF8.GetString(EventSerializer.Frame(e, EventFormat.Plain)), StringComparison.Ordinal);
+        e.Body = "hi";
+        Assert.EndsWith("B: b\nContent-Length: 2\n\nhi", Encoding.UTF8.GetString(EventSerializer.Frame(e, EventFormat.Plain)), StringComparison.Ordinal);
+    }
+
+    // switch_url_encode spelled out byte by byte, as the C loop reads: the oracle for the encoder's fast paths.
+    private static string ReferenceEncode(string value)
+    {
+        const string Unsafe = "\r\n #%&+:;<=>?@[\\]^`{|}\"";
+        const string Hex = "0123456789ABCDEF";
+        var bytes = Encoding.UTF8.GetBytes(value);
+        var sb = new StringBuilder();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var b = bytes[i];
+            var keep = b == (byte)'%' && bytes.Length - 1 - i > 1 && Hex.Contains((char)bytes[i + 1], StringComparison.Ordinal)
+                && Hex.Contains((char)bytes[i + 2], StringComparison.Ordinal);
+            if (!keep && (b < 0x20 || b > 0x7E || Unsafe.Contains((char)b, StringComparison.Ordinal)))
+            {
+                sb.Append('%').Append(Hex[b >> 4]).Append(Hex[b & 0x0F]);
+            }
+            else
+            {
+                sb.Append((char)b);
+            }
+        }
+        return sb.ToString();
+    }
 }

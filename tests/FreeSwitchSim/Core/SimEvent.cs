@@ -28,10 +28,42 @@ public sealed class SimEvent
     /// <summary>The channel this event belongs to (Unique-ID), or null; used by myevents and filters.</summary>
     public string? UniqueId => Get("Unique-ID");
 
+    // The ESL layer's serialised frames, one slot per event format: built by the first listener that writes the
+    // event, shared by the others. Stamped with the header count and body they were built from, so an event
+    // given more headers or another body afterwards is serialised again rather than sent stale.
+    private byte[]?[]? _frames;
+    private int _framesHeaderCount;
+    private string? _framesBody;
+
     public SimEvent Add(string name, string value)
     {
         Headers.Add(new(name, value));
         return this;
+    }
+
+    /// <summary>The frame serialised earlier for this format slot, if the event has not changed since.</summary>
+    internal byte[]? CachedFrame(int slot)
+    {
+        lock (Headers)
+        {
+            return _frames is not null && _framesHeaderCount == Headers.Count && ReferenceEquals(_framesBody, Body)
+                ? _frames[slot]
+                : null;
+        }
+    }
+
+    internal void CacheFrame(int slot, int slots, byte[] frame)
+    {
+        lock (Headers)
+        {
+            if (_frames is null || _framesHeaderCount != Headers.Count || !ReferenceEquals(_framesBody, Body))
+            {
+                _frames = new byte[]?[slots];
+                _framesHeaderCount = Headers.Count;
+                _framesBody = Body;
+            }
+            _frames[slot] = frame;
+        }
     }
 
     public string? Get(string name)

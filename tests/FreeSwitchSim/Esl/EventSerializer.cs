@@ -31,7 +31,23 @@ internal static class EventSerializer
     };
 
     /// <summary>The whole wire frame: envelope (Content-Length of the payload in bytes) then the payload.</summary>
+    /// <remarks>The bytes depend on the event and the format only, so the frame is built once per format and shared
+    /// by every listener the event goes to (callers must not change the array).</remarks>
     public static byte[] Frame(SimEvent e, EventFormat format)
+    {
+        var slot = (int)format;
+        if (e.CachedFrame(slot) is { } cached)
+        {
+            return cached;
+        }
+        var frame = BuildFrame(e, format);
+        e.CacheFrame(slot, FormatCount, frame);
+        return frame;
+    }
+
+    private const int FormatCount = 3;
+
+    private static byte[] BuildFrame(SimEvent e, EventFormat format)
     {
         if (format == EventFormat.Plain)
         {
@@ -54,21 +70,42 @@ internal static class EventSerializer
     /// <summary><c>switch_event_serialize(event, &amp;str, SWITCH_TRUE)</c>.</summary>
     public static byte[] Plain(SimEvent e)
     {
-        var payload = new ArrayBufferWriter<byte>(4096);
+        var payload = Scratch();
         WritePlain(e, payload);
         return payload.WrittenSpan.ToArray();
     }
 
-    /// <summary><see cref="Frame"/> for plain events, written once into one buffer (the simulator serialises every
-    /// event for every listener, so this is its busiest path).</summary>
+    // One growing buffer per thread for building payloads: an event is tens of headers and several KB, and a fresh
+    // buffer per event (grown and zeroed each time) was a large share of the simulator's allocations.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    private static ArrayBufferWriter<byte> Scratch()
+    {
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        scratch.ResetWrittenCount();
+        return scratch;
+    }
+
+    private static ReadOnlySpan<byte> PlainHead => "Content-Length: "u8;
+
+    private static ReadOnlySpan<byte> PlainType => "\nContent-Type: text/event-plain\n\n"u8;
+
+    /// <summary><see cref="Frame"/> for plain events, the payload written once into a scratch buffer then copied
+    /// behind its envelope (most listeners ask for plain, so this is the simulator's busiest path).</summary>
     private static byte[] PlainFrame(SimEvent e)
     {
-        var payload = new ArrayBufferWriter<byte>(4096);
+        var payload = Scratch();
         WritePlain(e, payload);
-        var head = string.Create(CultureInfo.InvariantCulture, $"Content-Length: {payload.WrittenCount}\nContent-Type: text/event-plain\n\n");
-        var frame = new byte[head.Length + payload.WrittenCount];
-        Encoding.ASCII.GetBytes(head, frame);
-        payload.WrittenSpan.CopyTo(frame.AsSpan(head.Length));
+        Span<byte> digits = stackalloc byte[16];
+        payload.WrittenCount.TryFormat(digits, out var digitCount, default, CultureInfo.InvariantCulture);
+        var headLength = PlainHead.Length + digitCount + PlainType.Length;
+        var frame = GC.AllocateUninitializedArray<byte>(headLength + payload.WrittenCount);
+        var at = frame.AsSpan();
+        PlainHead.CopyTo(at);
+        digits[..digitCount].CopyTo(at[PlainHead.Length..]);
+        PlainType.CopyTo(at[(PlainHead.Length + digitCount)..]);
+        payload.WrittenSpan.CopyTo(at[headLength..]);
         return frame;
     }
 
@@ -76,20 +113,28 @@ internal static class EventSerializer
     {
         foreach (var h in e.Headers)
         {
-            var encoded = FsUrlEncoder.Encode(h.Value);
             Utf8(to, h.Key);
-            Utf8(to, ": ");
-            Utf8(to, encoded.Length == 0 ? "_undef_" : encoded);
-            Utf8(to, "\n");
+            Bytes(to, ": "u8);
+            if (FsUrlEncoder.EncodeTo(h.Value, to) == 0)
+            {
+                Bytes(to, "_undef_"u8);
+            }
+            Bytes(to, "\n"u8);
         }
         var body = e.Body ?? "";
         if (body.Length == 0)
         {
-            Utf8(to, "\n");
+            Bytes(to, "\n"u8);
             return;
         }
         Utf8(to, string.Create(CultureInfo.InvariantCulture, $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\n\n"));
         Utf8(to, body);
+    }
+
+    private static void Bytes(ArrayBufferWriter<byte> to, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(to.GetSpan(bytes.Length));
+        to.Advance(bytes.Length);
     }
 
     private static void Utf8(ArrayBufferWriter<byte> to, string text)
