@@ -9,7 +9,8 @@ internal static class CdrJson
 {
     public static string Build(Channel c, string coreUuid, string switchname)
     {
-        var sb = new StringBuilder("{");
+        // A leg's CDR is several KB: room made once instead of doubling from 16 characters.
+        var sb = new StringBuilder(16 * 1024).Append('{');
         Field(sb, "core-uuid", coreUuid, comma: false);
         Field(sb, "switchname", switchname);
         sb.Append(",\"channel_data\":{");

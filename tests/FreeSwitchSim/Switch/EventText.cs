@@ -7,6 +7,10 @@ namespace FreeSwitchSim.Switch;
 /// <summary>Event serialisations the switch itself prints (uuid_dump): plain (percent-encoded values) and cJSON.</summary>
 internal static class EventText
 {
+    // What cJSON escapes: the quote, the backslash and every control character.
+    private static readonly System.Buffers.SearchValues<char> JsonEscaped = System.Buffers.SearchValues.Create(
+        "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(c => (char)c)]));
+
     /// <summary>switch_event_serialize: "Name: url-encoded value\n" per header, a blank line at the end.</summary>
     public static string Plain(SimEvent e)
     {
@@ -58,6 +62,12 @@ internal static class EventText
     public static void String(StringBuilder sb, string s)
     {
         sb.Append('"');
+        if (!s.AsSpan().ContainsAny(JsonEscaped))
+        {
+            // Most values have nothing to escape: appended whole rather than char by char.
+            sb.Append(s).Append('"');
+            return;
+        }
         foreach (var ch in s)
         {
             switch (ch)
