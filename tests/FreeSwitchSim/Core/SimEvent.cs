@@ -8,9 +8,16 @@ namespace FreeSwitchSim.Core;
 public sealed class SimEvent
 {
     public SimEvent(string name, string? subclass = null)
+        : this(name, subclass, 0)
+    {
+    }
+
+    /// <summary>An event whose header list is made room for <paramref name="capacity"/> headers up front.</summary>
+    public SimEvent(string name, string? subclass, int capacity)
     {
         Name = name;
         Subclass = subclass;
+        Headers = new(capacity);
     }
 
     /// <summary>Event-Name, e.g. CHANNEL_CREATE, CUSTOM, BACKGROUND_JOB.</summary>
@@ -20,7 +27,7 @@ public sealed class SimEvent
     public string? Subclass { get; }
 
     /// <summary>Header lines in the order FreeSWITCH writes them, first one being Event-Name.</summary>
-    public List<KeyValuePair<string, string>> Headers { get; } = new();
+    public List<KeyValuePair<string, string>> Headers { get; }
 
     /// <summary>The event body (BACKGROUND_JOB output, MESSAGE text), or null.</summary>
     public string? Body { get; set; }

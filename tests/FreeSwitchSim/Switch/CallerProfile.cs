@@ -35,50 +35,51 @@ internal sealed class CallerProfile
     /// <summary>Writes the profile the way switch_caller_profile_event_set_data does; times come from the leg.</summary>
     public void AppendTo(SimEvent e, string prefix, Channel times, bool withIndex, bool zeroTimes)
     {
+        var n = ProfileHeaderNames.For(prefix);
         // Empty profile fields are left out (an API originate has no Username, Dialplan or Caller-ID-Name).
         void Add(string name, string? value)
         {
             if (!string.IsNullOrEmpty(value))
             {
-                e.Add(prefix + name, value);
+                e.Add(name, value);
             }
         }
-        Add("-Direction", Direction);
-        Add("-Logical-Direction", LogicalDirection);
-        Add("-Username", Username);
-        Add("-Dialplan", Dialplan);
-        Add("-Caller-ID-Name", CallerIdName);
-        Add("-Caller-ID-Number", CallerIdNumber);
-        Add("-Orig-Caller-ID-Name", OrigCallerIdName);
-        Add("-Orig-Caller-ID-Number", OrigCallerIdNumber);
-        Add("-Callee-ID-Name", CalleeIdName);
-        Add("-Callee-ID-Number", CalleeIdNumber);
-        Add("-Network-Addr", NetworkAddr);
-        Add("-ANI", Ani);
-        Add("-Destination-Number", DestinationNumber);
-        Add("-Unique-ID", UniqueId);
-        Add("-Source", Source);
-        Add("-Transfer-Source", TransferSource);
-        Add("-Context", Context);
-        Add("-Channel-Name", ChannelName);
+        Add(n.Direction, Direction);
+        Add(n.LogicalDirection, LogicalDirection);
+        Add(n.Username, Username);
+        Add(n.Dialplan, Dialplan);
+        Add(n.CallerIdName, CallerIdName);
+        Add(n.CallerIdNumber, CallerIdNumber);
+        Add(n.OrigCallerIdName, OrigCallerIdName);
+        Add(n.OrigCallerIdNumber, OrigCallerIdNumber);
+        Add(n.CalleeIdName, CalleeIdName);
+        Add(n.CalleeIdNumber, CalleeIdNumber);
+        Add(n.NetworkAddr, NetworkAddr);
+        Add(n.Ani, Ani);
+        Add(n.DestinationNumber, DestinationNumber);
+        Add(n.UniqueId, UniqueId);
+        Add(n.Source, Source);
+        Add(n.TransferSource, TransferSource);
+        Add(n.Context, Context);
+        Add(n.ChannelName, ChannelName);
         if (withIndex)
         {
-            e.Add(prefix + "-Profile-Index", Index.ToString(CultureInfo.InvariantCulture));
+            e.Add(n.ProfileIndex, Index.ToString(CultureInfo.InvariantCulture));
         }
         string T(long v) => zeroTimes ? "0" : v.ToString(CultureInfo.InvariantCulture);
-        e.Add(prefix + "-Profile-Created-Time", T(times.CreatedUs))
-            .Add(prefix + "-Channel-Created-Time", T(times.CreatedUs))
-            .Add(prefix + "-Channel-Answered-Time", T(times.AnsweredUs))
-            .Add(prefix + "-Channel-Progress-Time", T(times.ProgressUs))
-            .Add(prefix + "-Channel-Progress-Media-Time", T(times.ProgressMediaUs))
-            .Add(prefix + "-Channel-Hangup-Time", T(times.HangupUs))
-            .Add(prefix + "-Channel-Transfer-Time", "0")
-            .Add(prefix + "-Channel-Resurrect-Time", "0")
-            .Add(prefix + "-Channel-Bridged-Time", T(times.BridgedUs))
-            .Add(prefix + "-Channel-Last-Hold", "0")
-            .Add(prefix + "-Channel-Hold-Accum", "0")
-            .Add(prefix + "-Screen-Bit", "true")
-            .Add(prefix + "-Privacy-Hide-Name", "false")
-            .Add(prefix + "-Privacy-Hide-Number", "false");
+        e.Add(n.ProfileCreatedTime, T(times.CreatedUs))
+            .Add(n.ChannelCreatedTime, T(times.CreatedUs))
+            .Add(n.ChannelAnsweredTime, T(times.AnsweredUs))
+            .Add(n.ChannelProgressTime, T(times.ProgressUs))
+            .Add(n.ChannelProgressMediaTime, T(times.ProgressMediaUs))
+            .Add(n.ChannelHangupTime, T(times.HangupUs))
+            .Add(n.ChannelTransferTime, "0")
+            .Add(n.ChannelResurrectTime, "0")
+            .Add(n.ChannelBridgedTime, T(times.BridgedUs))
+            .Add(n.ChannelLastHold, "0")
+            .Add(n.ChannelHoldAccum, "0")
+            .Add(n.ScreenBit, "true")
+            .Add(n.PrivacyHideName, "false")
+            .Add(n.PrivacyHideNumber, "false");
     }
 }

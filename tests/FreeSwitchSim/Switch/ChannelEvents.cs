@@ -20,7 +20,9 @@ internal sealed class ChannelEvents
     public SimEvent Fire(Channel c, string name, CallSite site, bool vars,
         Action<SimEvent>? lead = null, Action<SimEvent>? trail = null)
     {
-        return _bus.Fire(name, null, site, e =>
+        // Core and channel headers, two caller profiles, then the variables: the list is sized once, not grown.
+        var capacity = 128 + (vars ? c.Vars.Items.Count : 0);
+        return _bus.Fire(name, null, site, capacity, e =>
         {
             lead?.Invoke(e);
             AppendChannelData(e, c, vars);
@@ -66,9 +68,11 @@ internal sealed class ChannelEvents
         }
         if (vars)
         {
-            foreach (var kv in c.Vars.Items)
+            var items = c.Vars.Items;
+            var names = c.Vars.HeaderNames;
+            for (var i = 0; i < items.Count; i++)
             {
-                e.Add("variable_" + kv.Key, kv.Value);
+                e.Add(names[i], items[i].Value);
             }
         }
     }

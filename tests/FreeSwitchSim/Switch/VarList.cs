@@ -8,7 +8,14 @@ internal sealed class VarList
 {
     private readonly List<KeyValuePair<string, string>> _items = new();
 
+    // "variable_<name>" for each item, the header channel events carry it under: made once when the variable is
+    // set rather than for every event that lists the variables.
+    private readonly List<string> _headerNames = new();
+
     public IReadOnlyList<KeyValuePair<string, string>> Items => _items;
+
+    /// <summary>The event header name of each item, index for index.</summary>
+    public IReadOnlyList<string> HeaderNames => _headerNames;
 
     public string? Get(string name)
     {
@@ -25,10 +32,23 @@ internal sealed class VarList
     /// <summary>Sets (or, with a null or empty value, unsets) a variable.</summary>
     public void Set(string name, string? value)
     {
-        _items.RemoveAll(kv => string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase));
+        string? headerName = null;
+        for (var i = _items.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(_items[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.Equals(_items[i].Key, name, StringComparison.Ordinal))
+                {
+                    headerName = _headerNames[i];
+                }
+                _items.RemoveAt(i);
+                _headerNames.RemoveAt(i);
+            }
+        }
         if (!string.IsNullOrEmpty(value))
         {
             _items.Add(new(name, value));
+            _headerNames.Add(headerName ?? "variable_" + name);
         }
     }
 
