@@ -13,6 +13,11 @@ namespace FreeSwitchSim.Esl;
 public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<EslConnection, Task> _connections = new();
+
+    // The connections as an array, replaced whole when one comes or goes: every event and log line is offered to
+    // each of them, and ConcurrentDictionary.Keys takes all its locks and copies into a new list on every call.
+    private volatile EslConnection[] _listeners = [];
+    private readonly object _listenersLock = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _listenLock = new();
     private TcpListener? _listener;
@@ -159,6 +164,7 @@ public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _connections[connection] = done.Task;
+        UpdateListeners();
         try
         {
             await connection.RunAsync(token).ConfigureAwait(false);
@@ -166,13 +172,22 @@ public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection, out _);
+            UpdateListeners();
             done.TrySetResult();
+        }
+    }
+
+    private void UpdateListeners()
+    {
+        lock (_listenersLock)
+        {
+            _listeners = [.. _connections.Keys];
         }
     }
 
     private void OnEvent(SimEvent e)
     {
-        foreach (var c in _connections.Keys)
+        foreach (var c in _listeners)
         {
             c.Offer(e);
         }
@@ -180,7 +195,7 @@ public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
 
     private void OnLog(SimLogLine line)
     {
-        foreach (var c in _connections.Keys)
+        foreach (var c in _listeners)
         {
             c.OfferLog(line);
         }
