@@ -8,7 +8,7 @@ namespace CallControl.Cdr;
 public static class CdrServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="CdrWriter"/> with its journal for database outages (<c>Cdr:JournalPath</c>) and the replay loop, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), the stats rollup's
+    /// Adds <see cref="CdrWriter"/> (batches, <c>Cdr:EventHold</c>, <c>Cdr:MaxBatch</c>) with its journal for database outages (<c>Cdr:JournalPath</c>) and the replay loop, the CHANNEL_HANGUP_COMPLETE handler (an <see cref="IFreeSwitchEventHandler"/>), the stats rollup's
     /// <see cref="Query.CallStatsFolder"/>, and
     /// binds the callback secret (<c>FreeSwitch:CallbackUser</c>/<c>CallbackSecret</c>) that <c>POST /fs/cdr</c> checks.
     /// Needs the data services (<c>AddCallControlData</c>: <c>LegStore</c>). Map the endpoint with <c>MapCdr()</c>.
@@ -20,6 +20,10 @@ public static class CdrServiceCollectionExtensions
         services.AddOptions<CdrJournalOptions>().Bind(configuration.GetSection(CdrJournalOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.JournalPath), "Cdr:JournalPath must name a file.")
             .Validate(o => o.JournalReplayInterval > TimeSpan.Zero, "Cdr:JournalReplayInterval must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<CdrWriterOptions>().Bind(configuration.GetSection(CdrJournalOptions.SectionName))
+            .Validate(o => o.EventHold >= TimeSpan.Zero && o.EventHold <= TimeSpan.FromSeconds(30), "Cdr:EventHold must be between 0 and 30 seconds.")
+            .Validate(o => o.MaxBatch is >= 1 and <= 1000, "Cdr:MaxBatch must be between 1 and 1000.")
             .ValidateOnStart();
         services.AddSingleton<CdrJournal>();
         services.AddHostedService<CdrJournalReplayer>();

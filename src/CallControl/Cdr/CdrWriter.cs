@@ -2,59 +2,330 @@ using CallControl.Cdr.Journal;
 using CallControl.Data;
 using CallControl.Observability;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CallControl.Cdr;
 
 /// <summary>
-/// Stores a leg row through <see cref="LegStore"/>'s idempotent upsert by leg UUID, for both paths. A leg whose
-/// <c>x_call_id</c> names no call row (a call this database never saw, e.g. created on another deployment) is stored
-/// without the call link rather than refused: refusing would make FreeSWITCH spool and retry it forever, and the id
-/// stays in the row's variables. When PostgreSQL is unreachable the write goes to the <see cref="CdrJournal"/> (and,
-/// while the journal holds entries, every write does, so the replay keeps arrival order).
+/// Stores leg rows through <see cref="LegStore"/>'s idempotent upsert by leg UUID, for both paths, in batches: one
+/// loop writes whatever has queued up since its last write in one round trip and one transaction, so under load a
+/// CDR costs PostgreSQL a statement, not a statement, a round trip and a commit. A leg's CHANNEL_HANGUP_COMPLETE is
+/// held for <see cref="CdrWriterOptions.EventHold"/>: mod_json_cdr posts the same leg right after it, and the two are
+/// written as one row (<see cref="LegMerge"/>) instead of a row and an update that merges its documents again.
+/// A leg whose <c>x_call_id</c> names no call row (a call this database never saw, e.g. created on another
+/// deployment) is stored without the call link rather than refused: refusing would make FreeSWITCH spool and retry it
+/// forever, and the id stays in the row's variables. When PostgreSQL is unreachable the writes go to the
+/// <see cref="CdrJournal"/> (and, while the journal holds entries, every write does, so the replay keeps arrival order).
 /// </summary>
-public sealed class CdrWriter(LegStore legs, CdrJournal journal, IServiceProvider services, ILogger<CdrWriter> logger)
+public sealed class CdrWriter : IAsyncDisposable
 {
     private const string ForeignKeyViolation = "23503";
+
+    private readonly LegStore _legs;
+    private readonly CdrJournal _journal;
+    private readonly IServiceProvider _services;
+    private readonly ILogger<CdrWriter> _logger;
+    private readonly CdrWriterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly List<Pending> _ready = [];
+    private readonly Dictionary<Guid, Pending> _held = [];
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private bool _stopping;
+    private long _batches;
+    private long _rows;
+    private long _combined;
+
+    /// <summary>Starts the write loop.</summary>
+    public CdrWriter(
+        LegStore legs,
+        CdrJournal journal,
+        IOptions<CdrWriterOptions> options,
+        IServiceProvider services,
+        ILogger<CdrWriter> logger,
+        TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _legs = legs;
+        _journal = journal;
+        _services = services;
+        _logger = logger;
+        _options = options.Value;
+        _time = time ?? TimeProvider.System;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Batches written (each one round trip and one transaction).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Leg rows written through batches (a combined event and POST counts once).</summary>
+    public long Rows => Interlocked.Read(ref _rows);
+
+    /// <summary>Events written together with their leg's POST as one row.</summary>
+    public long Combined => Interlocked.Read(ref _combined);
 
     /// <summary>
     /// Makes the write durable: in PostgreSQL, or in the journal when PostgreSQL is unreachable. Throws only when
     /// neither took it (the journal's disk failed) or PostgreSQL refused the row itself.
     /// </summary>
-    public async Task<CdrDurability> WriteAsync(LegUpsert leg, CancellationToken cancellationToken)
+    public Task<CdrDurability> WriteAsync(LegUpsert leg, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leg);
-        var source = leg.SourceText;
-        if (!journal.HasPending)
+        var pending = new Pending(leg);
+        lock (_lock)
         {
-            try
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (leg.Source == LegSource.JsonCdr && _held.Remove(leg.LegUuid, out var held))
             {
-                await StoreAsync(leg, cancellationToken).ConfigureAwait(false);
-                Log.CdrStored(logger, leg.LegUuid, source, leg.FreeswitchNode);
-                return CdrDurability.Stored;
+                pending = new Pending(LegMerge.Combine(held.Leg, leg), held);
+                Interlocked.Increment(ref _combined);
             }
-            catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
+
+            _ready.Add(pending);
+        }
+
+        _wake.Release();
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The event path: hands the leg over and returns at once (the event queue does not wait on the database). The
+    /// leg is held for <see cref="CdrWriterOptions.EventHold"/> to meet its mod_json_cdr POST, then written as
+    /// <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop).
+    /// </summary>
+    public void Submit(LegUpsert leg)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        var pending = new Pending(leg) { Due = _time.GetTimestamp() + (long)(_options.EventHold.TotalSeconds * _time.TimestampFrequency) };
+        lock (_lock)
+        {
+            if (_stopping)
             {
-                Log.CdrStoreFailed(logger, leg.LegUuid, source, e);
+                return;
+            }
+
+            if (_options.EventHold <= TimeSpan.Zero || !_held.TryAdd(leg.LegUuid, pending))
+            {
+                // No hold, or a second event for a leg already held: write it behind the first.
+                _ready.Add(pending);
             }
         }
 
-        await journal.AppendAsync(leg, cancellationToken).ConfigureAwait(false);
-        services.GetService<ServiceMetrics>()?.CdrJournaled(source);
-        return CdrDurability.Journaled;
+        _wake.Release();
+        _ = pending.Done.Task.ContinueWith(
+            t => Log.CdrStoreFailed(_logger, leg.LegUuid, leg.SourceText, t.Exception!.GetBaseException()),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
-    /// <summary>The upsert itself (the journal's replay calls it directly); throws when the database is unreachable.</summary>
+    /// <summary>One upsert, now (the journal's replay calls it directly); throws when the database is unreachable.</summary>
     public async Task StoreAsync(LegUpsert leg, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(leg);
         try
         {
-            await legs.UpsertAsync(leg, cancellationToken).ConfigureAwait(false);
+            await _legs.UpsertAsync(leg, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == ForeignKeyViolation && leg.CallId is not null)
         {
-            await legs.UpsertAsync(leg with { CallId = null }, cancellationToken).ConfigureAwait(false);
+            await _legs.UpsertAsync(leg with { CallId = null }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes everything still held or queued, then stops the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+        }
+
+        _wake.Release();
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = _time.GetTimestamp();
+                var nextDue = long.MaxValue;
+                if (_held.Count > 0)
+                {
+                    List<Guid>? due = null;
+                    foreach (var (uuid, held) in _held)
+                    {
+                        if (_stopping || held.Due <= now)
+                        {
+                            (due ??= []).Add(uuid);
+                        }
+                        else
+                        {
+                            nextDue = Math.Min(nextDue, held.Due);
+                        }
+                    }
+
+                    foreach (var uuid in due ?? [])
+                    {
+                        _held.Remove(uuid, out var held);
+                        _ready.Add(held!);
+                    }
+                }
+
+                var take = Math.Min(_ready.Count, _options.MaxBatch);
+                batch = _ready.GetRange(0, take);
+                _ready.RemoveRange(0, take);
+                if (batch.Count == 0 && _stopping)
+                {
+                    return;
+                }
+
+                wait = batch.Count > 0 || _ready.Count > 0 ? TimeSpan.Zero
+                    : nextDue == long.MaxValue ? Timeout.InfiniteTimeSpan
+                    : _time.GetElapsedTime(now, nextDue);
+            }
+
+            if (batch.Count > 0)
+            {
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                await _wake.WaitAsync(wait, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
+        if (!_journal.HasPending)
+        {
+            try
+            {
+                await _legs.UpsertManyAsync([.. batch.Select(p => p.Leg)], _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _rows, batch.Count);
+                foreach (var p in batch)
+                {
+                    Log.CdrStored(_logger, p.Leg.LegUuid, p.Leg.SourceText, p.Leg.FreeswitchNode);
+                    p.Complete(CdrDurability.Stored);
+                }
+
+                return;
+            }
+            catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
+            {
+                Log.CdrStoreFailed(_logger, batch[0].Leg.LegUuid, batch[0].Leg.SourceText, e);
+            }
+            catch (NpgsqlException)
+            {
+                // PostgreSQL refused some row of the batch, so none was stored: find which, one by one.
+                await WriteOneByOneAsync(batch).ConfigureAwait(false);
+                return;
+            }
+#pragma warning disable CA1031 // Stopping, or a bug: the waiters get the failure (a POST is retried by FreeSWITCH), the loop goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                batch.ForEach(p => p.Fail(e));
+                return;
+            }
+        }
+
+        await JournalAsync(batch).ConfigureAwait(false);
+    }
+
+    // A batch PostgreSQL refused as a whole: each leg alone, so one bad row (or a stray call id) fails only itself.
+    private async Task WriteOneByOneAsync(List<Pending> batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var p = batch[i];
+            try
+            {
+                await StoreAsync(p.Leg, _stop.Token).ConfigureAwait(false);
+                Interlocked.Add(ref _rows, 1);
+                Log.CdrStored(_logger, p.Leg.LegUuid, p.Leg.SourceText, p.Leg.FreeswitchNode);
+                p.Complete(CdrDurability.Stored);
+            }
+            catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
+            {
+                Log.CdrStoreFailed(_logger, p.Leg.LegUuid, p.Leg.SourceText, e);
+                await JournalAsync(batch.GetRange(i, batch.Count - i)).ConfigureAwait(false);
+                return;
+            }
+#pragma warning disable CA1031 // The writer's caller gets the failure; the loop goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                p.Fail(e);
+            }
+        }
+    }
+
+    private async Task JournalAsync(List<Pending> batch)
+    {
+        foreach (var p in batch)
+        {
+            try
+            {
+                await _journal.AppendAsync(p.Leg, CancellationToken.None).ConfigureAwait(false);
+                _services.GetService<ServiceMetrics>()?.CdrJournaled(p.Leg.SourceText);
+                p.Complete(CdrDurability.Journaled);
+            }
+#pragma warning disable CA1031 // Neither PostgreSQL nor the disk took it: the writer's caller gets the failure.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                p.Fail(e);
+            }
+        }
+    }
+
+    /// <summary>A write waiting for the loop, and whoever waits for it (a combined write answers both).</summary>
+    private sealed class Pending(LegUpsert leg, Pending? also = null)
+    {
+        public LegUpsert Leg { get; } = leg;
+
+        public TaskCompletionSource<CdrDurability> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When a held event is written alone (timestamp).</summary>
+        public long Due { get; init; }
+
+        public void Complete(CdrDurability durability)
+        {
+            Done.TrySetResult(durability);
+            also?.Complete(durability);
+        }
+
+        public void Fail(Exception e)
+        {
+            Done.TrySetException(e);
+            also?.Fail(e);
         }
     }
 }

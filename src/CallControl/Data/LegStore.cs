@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CallControl.Data;
 
@@ -18,13 +19,12 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
 
     // Built once from the fixed column list above (no input reaches it): per column, the incoming value wins
     // unless it is null, or unless the row already holds json_cdr data and the incoming write is a late event.
+    // Positional parameters, bound by Parameters() in this order, so one text serves a lone write and a batch.
     private static readonly string UpsertSql = $$"""
         INSERT INTO call_legs (leg_uuid, call_id, role, channel_name, direction, start_at, progress_at,
                                progress_media_at, answer_at, end_at, duration, billsec, hangup_cause, sip_term_status,
                                read_codec, write_codec, variables, source, json_cdr, freeswitch_node)
-        VALUES (@LegUuid, @CallId, @Role, @ChannelName, @Direction, @StartAt, @ProgressAt,
-                @ProgressMediaAt, @AnswerAt, @EndAt, @Duration, @Billsec, @HangupCause, @SipTermStatus,
-                @ReadCodec, @WriteCodec, CAST(@Variables AS jsonb), @SourceText, CAST(@JsonCdr AS jsonb), @FreeswitchNode)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19::jsonb, $20)
         ON CONFLICT (leg_uuid) DO UPDATE
         SET {{string.Join(",\n    ", FactColumns.Select(c =>
             $"{c} = CASE WHEN {LateEvent} THEN COALESCE(call_legs.{c}, EXCLUDED.{c}) ELSE COALESCE(EXCLUDED.{c}, call_legs.{c}) END"))}},
@@ -61,11 +61,66 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(leg);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // The record itself as the parameters (Dapper types each from its property), not DynamicParameters over it,
-        // which reads NpgsqlParameter.DbType back and so resolves every parameter's type at every write.
-        return await connection.QuerySingleAsync<bool>(
-            new CommandDefinition(UpsertSql, leg, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(UpsertSql, connection);
+        Bind(command.Parameters, leg);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
+
+    /// <summary>
+    /// Upserts several legs in one round trip and one transaction (each leg its own statement, in order, so the same
+    /// leg may appear twice): all are stored or, when PostgreSQL refuses any of them, none is and this throws.
+    /// </summary>
+    public async Task UpsertManyAsync(IReadOnlyList<LegUpsert> legs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(legs);
+        if (legs.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var leg in legs)
+        {
+            var command = new NpgsqlBatchCommand(UpsertSql);
+            Bind(command.Parameters, leg);
+            batch.BatchCommands.Add(command);
+        }
+
+        // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction.
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Typed parameters in the order of UpsertSql's $1..$20: nothing is inferred per write.
+    private static void Bind(NpgsqlParameterCollection p, LegUpsert leg)
+    {
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = leg.LegUuid, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(Value(leg.CallId, NpgsqlDbType.Uuid));
+        p.Add(Text(leg.Role));
+        p.Add(Text(leg.ChannelName));
+        p.Add(Text(leg.Direction));
+        p.Add(Value(leg.StartAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(leg.ProgressAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(leg.ProgressMediaAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(leg.AnswerAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(leg.EndAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(leg.Duration, NpgsqlDbType.Integer));
+        p.Add(Value(leg.Billsec, NpgsqlDbType.Integer));
+        p.Add(Text(leg.HangupCause));
+        p.Add(Text(leg.SipTermStatus));
+        p.Add(Text(leg.ReadCodec));
+        p.Add(Text(leg.WriteCodec));
+        p.Add(Text(leg.Variables));
+        p.Add(Text(leg.SourceText));
+        p.Add(Text(leg.JsonCdr));
+        p.Add(Text(leg.FreeswitchNode));
+    }
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Value<T>(T? value, NpgsqlDbType type) where T : struct =>
+        new() { Value = value.HasValue ? value.Value : DBNull.Value, NpgsqlDbType = type };
 
     /// <summary>The leg's row, or null.</summary>
     public async Task<LegRecord?> GetAsync(Guid legUuid, CancellationToken cancellationToken = default)

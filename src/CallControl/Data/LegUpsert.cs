@@ -33,7 +33,12 @@ public sealed record LegUpsert
 
     /// <summary><see cref="Source"/> as the <c>source</c> column spells it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string SourceText => Source == LegSource.Event ? "event" : "json_cdr";
+    public string SourceText => Source switch
+    {
+        LegSource.Event => "event",
+        LegSource.JsonCdr => "json_cdr",
+        _ => "both",
+    };
 }
 
 /// <summary>Which path wrote a leg row.</summary>
@@ -43,6 +48,8 @@ public enum LegSource
     Event,
     /// <summary>FreeSWITCH's mod_json_cdr POST: the ground truth.</summary>
     JsonCdr,
+    /// <summary>Both, combined before they were written (the event and the POST of one leg arrived together).</summary>
+    Both,
 }
 
 /// <summary>A stored leg (<c>call_legs</c>); <see cref="Source"/> is <c>event</c>, <c>json_cdr</c> or <c>both</c>.</summary>

@@ -46,6 +46,9 @@ public sealed class ServiceMetrics
             () => (long)(services.GetService<CdrJournal>()?.Pending ?? 0),
             "{cdr}",
             "CDR writes in the local journal waiting for PostgreSQL.");
+        Meter.CreateObservableCounter("callcontrol.cdr.batches", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Batches ?? 0, "{batch}", "CDR batches written to PostgreSQL (one round trip and one transaction each).");
+        Meter.CreateObservableCounter("callcontrol.cdr.rows", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Rows ?? 0, "{row}", "CDR leg writes stored in PostgreSQL.");
+        Meter.CreateObservableCounter("callcontrol.cdr.combined", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Combined ?? 0, "{leg}", "Legs whose CHANNEL_HANGUP_COMPLETE and mod_json_cdr POST were written as one row.");
         Meter.CreateObservableGauge("callcontrol.jobs.enqueued", () => Sampled(backlog.JobsEnqueued), "{job}", "Hangfire jobs enqueued (when Hangfire is registered).");
         Meter.CreateObservableGauge("callcontrol.jobs.failed", () => Sampled(backlog.JobsFailed), "{job}", "Hangfire jobs in the failed state (when Hangfire is registered).");
         Meter.CreateObservableGauge(

@@ -1,0 +1,202 @@
+using System.Text.Json;
+using CallControl.Cdr;
+using CallControl.Cdr.Journal;
+using CallControl.Data;
+using CallControl.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CallControl.Tests.Cdr;
+
+/// <summary>
+/// The CDR writer on real PostgreSQL: batches, an event written together with its leg's POST, a refused row failing
+/// alone, and held events written on shutdown.
+/// </summary>
+[Collection(DatabaseGroup.Name)]
+public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
+{
+    private static readonly DateTime Start = FreeSwitchTime.FromMicroseconds("1795707700593083")!.Value;
+    private readonly string _journalDir = Path.Combine(Path.GetTempPath(), "cdrwriter-tests-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task An_event_and_its_post_within_the_hold_are_one_combined_row()
+    {
+        var call = await db.NewCallAsync();
+        await using var writer = NewWriter(TimeSpan.FromSeconds(30));
+        var uuid = Guid.NewGuid();
+
+        writer.Submit(EventLeg(uuid, call.Id));
+        var durability = await writer.WriteAsync(CdrLeg(uuid), CancellationToken.None);
+
+        Assert.Equal(CdrDurability.Stored, durability);
+        Assert.Equal(1, writer.Combined);
+        Assert.Equal(1, writer.Rows);                       // one write, not an insert and an update
+        var row = (await db.Legs.GetAsync(uuid))!;
+        Assert.Equal("both", row.Source);
+        Assert.Equal(call.Id, row.CallId);                  // only the event knew it
+        Assert.Equal("node1", row.FreeswitchNode);          // only the event knew it
+        Assert.Equal("NORMAL_TEMPORARY_FAILURE", row.HangupCause); // both knew it: the CDR's value
+        Assert.Equal("503", row.SipTermStatus);             // only the CDR knew it
+        Assert.NotNull(row.JsonCdr);
+        using var variables = JsonDocument.Parse(row.Variables!);
+        Assert.Equal("from-event", variables.RootElement.GetProperty("only_in_event").GetString());
+        Assert.Equal("cdr", variables.RootElement.GetProperty("in_both").GetString());
+        Assert.Equal("carrier_busy", variables.RootElement.GetProperty("sip_gateway_name").GetString());
+    }
+
+    [Fact]
+    public async Task The_combined_row_is_the_row_two_separate_writes_leave()
+    {
+        var call = await db.NewCallAsync();
+        var combined = Guid.NewGuid();
+        var separate = Guid.NewGuid();
+        await using (var writer = NewWriter(TimeSpan.FromSeconds(30)))
+        {
+            writer.Submit(EventLeg(combined, call.Id));
+            await writer.WriteAsync(CdrLeg(combined), CancellationToken.None);
+        }
+
+        await db.Legs.UpsertAsync(EventLeg(separate, call.Id));
+        await db.Legs.UpsertAsync(CdrLeg(separate));
+
+        var a = (await db.Legs.GetAsync(combined))!;
+        var b = (await db.Legs.GetAsync(separate))!;
+        Assert.Equal(b with { LegUuid = default, UpdatedAt = default }, a with { LegUuid = default, UpdatedAt = default });
+    }
+
+    [Fact]
+    public async Task An_event_without_a_post_is_written_alone_when_the_hold_runs_out()
+    {
+        await using var writer = NewWriter(TimeSpan.FromMilliseconds(50));
+        var uuid = Guid.NewGuid();
+
+        writer.Submit(EventLeg(uuid, callId: null));
+
+        var row = await ServiceHostWait.UntilAsync(() => db.Legs.GetAsync(uuid), r => r is not null, "the event's row");
+        Assert.Equal("event", row!.Source);
+        Assert.Null(row.JsonCdr);
+        Assert.Equal(0, writer.Combined);
+    }
+
+    [Fact]
+    public async Task Held_events_are_written_when_the_writer_stops()
+    {
+        var uuid = Guid.NewGuid();
+        var writer = NewWriter(TimeSpan.FromMinutes(5));
+        writer.Submit(EventLeg(uuid, callId: null));
+        Assert.Null(await db.Legs.GetAsync(uuid));
+
+        await writer.DisposeAsync();
+
+        Assert.Equal("event", (await db.Legs.GetAsync(uuid))!.Source);
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_share_batches_and_all_land()
+    {
+        await using var writer = NewWriter(TimeSpan.Zero);
+        var uuids = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToArray();
+
+        var results = await Task.WhenAll(uuids.Select(u => Task.Run(() => writer.WriteAsync(CdrLeg(u), CancellationToken.None))));
+
+        Assert.All(results, r => Assert.Equal(CdrDurability.Stored, r));
+        foreach (var u in uuids)
+        {
+            Assert.NotNull(await db.Legs.GetAsync(u));
+        }
+
+        Assert.Equal(200, writer.Rows);
+        Assert.True(writer.Batches < 200, $"{writer.Batches} batches for 200 writes");
+    }
+
+    [Fact]
+    public async Task A_row_postgres_refuses_fails_alone_and_its_batch_mates_are_stored()
+    {
+        await using var writer = NewWriter(TimeSpan.Zero);
+        var good = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
+        var bad = Guid.NewGuid();
+
+        var goodWrites = good.Select(u => writer.WriteAsync(CdrLeg(u), CancellationToken.None)).ToArray();
+        var badWrite = writer.WriteAsync(CdrLeg(bad) with { Role = "operator" }, CancellationToken.None); // violates the role check
+        var strayCall = Guid.NewGuid();
+        var stray = writer.WriteAsync(CdrLeg(strayCall) with { CallId = Guid.NewGuid() }, CancellationToken.None); // names no call row
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => badWrite);
+        Assert.All(await Task.WhenAll(goodWrites), r => Assert.Equal(CdrDurability.Stored, r));
+        Assert.Equal(CdrDurability.Stored, await stray);
+        Assert.Null(await db.Legs.GetAsync(bad));
+        Assert.Null((await db.Legs.GetAsync(strayCall))!.CallId);   // stored without the link
+        foreach (var u in good)
+        {
+            Assert.NotNull(await db.Legs.GetAsync(u));
+        }
+    }
+
+    [Fact]
+    public void Options_reject_a_negative_hold_and_an_empty_batch()
+    {
+        foreach (var (key, value) in new[] { ("Cdr:EventHold", "-00:00:01"), ("Cdr:MaxBatch", "0") })
+        {
+            var services = new ServiceCollection().AddLogging();
+            services.AddCdr(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build());
+            using var provider = services.BuildServiceProvider();
+            var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CdrWriterOptions>>().Value);
+            Assert.Contains(key, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_journalDir))
+        {
+            Directory.Delete(_journalDir, recursive: true);
+        }
+    }
+
+    private CdrWriter NewWriter(TimeSpan hold)
+    {
+        var journal = new CdrJournal(
+            Options.Create(new CdrJournalOptions { JournalPath = Path.Combine(_journalDir, "cdr.journal") }),
+            NullLogger<CdrJournal>.Instance);
+        return new CdrWriter(
+            db.Legs,
+            journal,
+            Options.Create(new CdrWriterOptions { EventHold = hold }),
+            new ServiceCollection().BuildServiceProvider(),
+            NullLogger<CdrWriter>.Instance);
+    }
+
+    private static LegUpsert EventLeg(Guid uuid, Guid? callId) => new()
+    {
+        LegUuid = uuid,
+        Source = LegSource.Event,
+        CallId = callId,
+        Role = "pstn",
+        ChannelName = "sofia/external/+15550001111",
+        HangupCause = "NORMAL_TEMPORARY_FAILURE",
+        StartAt = Start,
+        Variables = """{"only_in_event": "from-event", "in_both": "event"}""",
+        FreeswitchNode = "node1",
+    };
+
+    private static LegUpsert CdrLeg(Guid uuid) => new()
+    {
+        LegUuid = uuid,
+        Source = LegSource.JsonCdr,
+        ChannelName = "sofia/external/+15550001111",
+        Direction = "outbound",
+        StartAt = Start,
+        EndAt = Start,
+        Duration = 0,
+        Billsec = 0,
+        HangupCause = "NORMAL_TEMPORARY_FAILURE",
+        SipTermStatus = "503",
+        ReadCodec = "PCMU",
+        WriteCodec = "PCMU",
+        Variables = """{"sip_gateway_name": "carrier_busy", "in_both": "cdr"}""",
+        JsonCdr = """{"variables": {"uuid": "x"}}""",
+    };
+}
