@@ -89,9 +89,32 @@ public sealed class MigrationTests(DatabaseFixture db)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
         await using (var language = new NpgsqlCommand(
-            "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'call_stats_apply'", connection))
+            "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'call_stats_add'", connection))
         {
             Assert.Equal("plpgsql", await language.ExecuteScalarAsync());
+        }
+
+        // The rollup's triggers are per row (no transition tables), and the update trigger is filtered by its WHEN
+        // clause (bit 0 of tgtype: FOR EACH ROW; tgqual: the WHEN expression).
+        await using (var triggers = new NpgsqlCommand(
+            "SELECT tgname, (tgtype & 1) = 1, tgqual IS NOT NULL, tgnewtable IS NULL AND tgoldtable IS NULL FROM pg_trigger " +
+            "WHERE tgrelid = 'calls'::regclass AND tgname IN ('calls_stats_insert', 'calls_stats_update', 'calls_stats_delete') ORDER BY tgname",
+            connection))
+        {
+            var rows = new List<string>();
+            await using var reader = await triggers.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add($"{reader.GetString(0)} row={reader.GetBoolean(1)} when={reader.GetBoolean(2)} no-transition-tables={reader.GetBoolean(3)}");
+            }
+
+            Assert.Equal(
+                [
+                    "calls_stats_delete row=True when=False no-transition-tables=True",
+                    "calls_stats_insert row=True when=False no-transition-tables=True",
+                    "calls_stats_update row=True when=True no-transition-tables=True",
+                ],
+                rows);
         }
 
         await using var lz4 = new NpgsqlCommand(
