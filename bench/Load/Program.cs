@@ -205,7 +205,7 @@ Console.WriteLine($"  PostgreSQL CPU per call   {pgCpuPerCall,10:F2} ms  (its se
 Console.WriteLine($"  allocated per call        {allocatedPerCall / 1024,10:F0} KB  ({whose})");
 Console.WriteLine($"  PostgreSQL commits/call   {xactsPerCall,10:F1}");
 var cdrWriter = world.Services.GetRequiredService<CallControl.Cdr.CdrWriter>();
-Console.WriteLine($"  CDR batches               {cdrWriter.Batches,10}   ({cdrWriter.Rows} leg writes, {cdrWriter.Rows / Math.Max(1.0, cdrWriter.Batches):F1} per batch; {cdrWriter.Combined} events written with their leg's POST as one row; whole run)");
+Console.WriteLine($"  CDR batches               {cdrWriter.Batches,10}   ({cdrWriter.Rows} leg writes, {cdrWriter.Rows / Math.Max(1.0, cdrWriter.Batches):F1} per batch; {cdrWriter.Combined} events written with their leg's POST as one row, {cdrWriter.Late} after it; whole run)");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB ({whose})");
 var heapNote = simProcess ? "the service's and driver's heap" : "heap includes the simulator's channels";
 Console.WriteLine($"  memory per active call    {perCall / 1024,10:F2} KB  ({heldUp - firstHalf} calls added to {firstHalf} held, {activeInService} sim channels; {heapNote})   target < 10 KB   {(heldUp <= firstHalf ? "n/a (no call was held up)" : perCall > 0 ? Verdict(perCall < 10 * 1024) : "n/a (heap shrank: noise exceeds the held calls)")}");

@@ -21,6 +21,7 @@ namespace CallControl.Cdr;
 public sealed class CdrWriter : IAsyncDisposable
 {
     private const string ForeignKeyViolation = "23503";
+    private static readonly TimeSpan PostedMemory = TimeSpan.FromMinutes(1);
 
     private readonly LegStore _legs;
     private readonly CdrJournal _journal;
@@ -31,6 +32,9 @@ public sealed class CdrWriter : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<Pending> _ready = [];
     private readonly Dictionary<Guid, Pending> _held = [];
+    // Legs whose POST was stored lately (leg, when): an event that comes after it is late (see Submit).
+    private readonly Dictionary<Guid, long> _posted = [];
+    private long _postedPrunedAt;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -38,6 +42,7 @@ public sealed class CdrWriter : IAsyncDisposable
     private long _batches;
     private long _rows;
     private long _combined;
+    private long _late;
 
     /// <summary>Starts the write loop.</summary>
     public CdrWriter(
@@ -67,6 +72,9 @@ public sealed class CdrWriter : IAsyncDisposable
     /// <summary>Events written together with their leg's POST as one row.</summary>
     public long Combined => Interlocked.Read(ref _combined);
 
+    /// <summary>Events that came after their leg's POST was stored, written without their variables.</summary>
+    public long Late => Interlocked.Read(ref _late);
+
     /// <summary>
     /// Makes the write durable: in PostgreSQL, or in the journal when PostgreSQL is unreachable. Throws only when
     /// neither took it (the journal's disk failed) or PostgreSQL refused the row itself.
@@ -94,7 +102,10 @@ public sealed class CdrWriter : IAsyncDisposable
     /// <summary>
     /// The event path: hands the leg over and returns at once (the event queue does not wait on the database). The
     /// leg is held for <see cref="CdrWriterOptions.EventHold"/> to meet its mod_json_cdr POST, then written as
-    /// <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop).
+    /// <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop). An event whose leg's POST
+    /// this writer stored already (the event waited in a busy queue) is written at once and without its variables:
+    /// the document's are the same channel's, taken later, and merging 7 KB of them again into the stored ones cost
+    /// PostgreSQL more than the rest of the row; its facts still fill in what the document lacked (our node name).
     /// </summary>
     public void Submit(LegUpsert leg)
     {
@@ -107,7 +118,13 @@ public sealed class CdrWriter : IAsyncDisposable
                 return;
             }
 
-            if (_options.EventHold <= TimeSpan.Zero || !_held.TryAdd(leg.LegUuid, pending))
+            if (_posted.ContainsKey(leg.LegUuid))
+            {
+                pending = new Pending(leg with { Variables = null });
+                _ready.Add(pending);
+                Interlocked.Increment(ref _late);
+            }
+            else if (_options.EventHold <= TimeSpan.Zero || !_held.TryAdd(leg.LegUuid, pending))
             {
                 // No hold, or a second event for a leg already held: write it behind the first.
                 _ready.Add(pending);
@@ -229,6 +246,7 @@ public sealed class CdrWriter : IAsyncDisposable
                 await _legs.UpsertManyAsync([.. batch.Select(p => p.Leg)], _stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _batches);
                 Interlocked.Add(ref _rows, batch.Count);
+                RememberPosted(batch);
                 foreach (var p in batch)
                 {
                     Log.CdrStored(_logger, p.Leg.LegUuid, p.Leg.SourceText, p.Leg.FreeswitchNode);
@@ -257,6 +275,35 @@ public sealed class CdrWriter : IAsyncDisposable
         }
 
         await JournalAsync(batch).ConfigureAwait(false);
+    }
+
+    // The legs whose document is now stored, so a late event of theirs is recognised; forgotten after a minute (an
+    // event that late is written whole, as it would have been anyway).
+    private void RememberPosted(List<Pending> batch)
+    {
+        var now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            foreach (var p in batch)
+            {
+                if (p.Leg.JsonCdr is not null)
+                {
+                    _posted[p.Leg.LegUuid] = now;
+                }
+            }
+
+            if (_time.GetElapsedTime(_postedPrunedAt, now) > PostedMemory)
+            {
+                _postedPrunedAt = now;
+                foreach (var (uuid, at) in _posted)
+                {
+                    if (_time.GetElapsedTime(at, now) > PostedMemory)
+                    {
+                        _posted.Remove(uuid);
+                    }
+                }
+            }
+        }
     }
 
     // A batch PostgreSQL refused as a whole: each leg alone, so one bad row (or a stray call id) fails only itself.

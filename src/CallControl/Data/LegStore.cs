@@ -18,7 +18,8 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
     ];
 
     // Built once from the fixed column list above (no input reaches it): per column, the incoming value wins
-    // unless it is null, or unless the row already holds json_cdr data and the incoming write is a late event.
+    // unless it is null, or unless the row already holds json_cdr data and the incoming write is a late event. A write
+    // without variables leaves the stored ones as they are (no merge: PostgreSQL keeps their TOAST pointer).
     // Positional parameters, bound by Parameters() in this order, so one text serves a lone write and a batch.
     private static readonly string UpsertSql = $$"""
         INSERT INTO call_legs (leg_uuid, call_id, role, channel_name, direction, start_at, progress_at,
@@ -28,9 +29,10 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
         ON CONFLICT (leg_uuid) DO UPDATE
         SET {{string.Join(",\n    ", FactColumns.Select(c =>
             $"{c} = CASE WHEN {LateEvent} THEN COALESCE(call_legs.{c}, EXCLUDED.{c}) ELSE COALESCE(EXCLUDED.{c}, call_legs.{c}) END"))}},
-            variables = CASE WHEN {{LateEvent}}
-                THEN COALESCE(EXCLUDED.variables, '{}'::jsonb) || COALESCE(call_legs.variables, '{}'::jsonb)
-                ELSE COALESCE(call_legs.variables, '{}'::jsonb) || COALESCE(EXCLUDED.variables, '{}'::jsonb) END,
+            variables = CASE WHEN EXCLUDED.variables IS NULL OR call_legs.variables IS NULL
+                    THEN COALESCE(EXCLUDED.variables, call_legs.variables)
+                WHEN {{LateEvent}} THEN EXCLUDED.variables || call_legs.variables
+                ELSE call_legs.variables || EXCLUDED.variables END,
             json_cdr = COALESCE(EXCLUDED.json_cdr, call_legs.json_cdr),
             source = CASE WHEN call_legs.source = EXCLUDED.source THEN call_legs.source ELSE 'both' END,
             updated_at = now()

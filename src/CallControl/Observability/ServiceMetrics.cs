@@ -49,6 +49,7 @@ public sealed class ServiceMetrics
         Meter.CreateObservableCounter("callcontrol.cdr.batches", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Batches ?? 0, "{batch}", "CDR batches written to PostgreSQL (one round trip and one transaction each).");
         Meter.CreateObservableCounter("callcontrol.cdr.rows", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Rows ?? 0, "{row}", "CDR leg writes stored in PostgreSQL.");
         Meter.CreateObservableCounter("callcontrol.cdr.combined", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Combined ?? 0, "{leg}", "Legs whose CHANNEL_HANGUP_COMPLETE and mod_json_cdr POST were written as one row.");
+        Meter.CreateObservableCounter("callcontrol.cdr.late_events", () => services.GetService<CallControl.Cdr.CdrWriter>()?.Late ?? 0, "{leg}", "CHANNEL_HANGUP_COMPLETE events that came after their leg's POST was stored (written without their variables).");
         Meter.CreateObservableGauge("callcontrol.jobs.enqueued", () => Sampled(backlog.JobsEnqueued), "{job}", "Hangfire jobs enqueued (when Hangfire is registered).");
         Meter.CreateObservableGauge("callcontrol.jobs.failed", () => Sampled(backlog.JobsFailed), "{job}", "Hangfire jobs in the failed state (when Hangfire is registered).");
         Meter.CreateObservableGauge(

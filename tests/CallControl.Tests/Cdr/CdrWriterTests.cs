@@ -67,6 +67,26 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
     }
 
     [Fact]
+    public async Task An_event_after_its_stored_post_fills_in_facts_and_leaves_the_documents_variables()
+    {
+        var call = await db.NewCallAsync();
+        await using var writer = NewWriter(TimeSpan.FromSeconds(30));
+        var uuid = Guid.NewGuid();
+        await writer.WriteAsync(CdrLeg(uuid), CancellationToken.None);
+        var posted = (await db.Legs.GetAsync(uuid))!;
+
+        writer.Submit(EventLeg(uuid, call.Id));
+
+        var row = await ServiceHostWait.UntilAsync(() => db.Legs.GetAsync(uuid), r => r?.Source == "both", "the late event's write");
+        Assert.Equal(1, writer.Late);
+        Assert.Equal("node1", row!.FreeswitchNode);       // only the event knew it
+        Assert.Equal(call.Id, row.CallId);
+        Assert.Equal("NORMAL_TEMPORARY_FAILURE", row.HangupCause);
+        Assert.Equal(posted.Variables, row.Variables);    // the document's variables, untouched
+        Assert.Equal(posted.JsonCdr, row.JsonCdr);
+    }
+
+    [Fact]
     public async Task An_event_without_a_post_is_written_alone_when_the_hold_runs_out()
     {
         await using var writer = NewWriter(TimeSpan.FromMilliseconds(50));
