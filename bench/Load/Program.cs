@@ -205,6 +205,17 @@ Console.WriteLine($"  PostgreSQL CPU per call   {pgCpuPerCall,10:F2} ms  (its se
 Console.WriteLine($"  allocated per call        {allocatedPerCall / 1024,10:F0} KB  ({whose})");
 Console.WriteLine($"  PostgreSQL commits/call   {xactsPerCall,10:F1}");
 var cdrWriter = world.Services.GetRequiredService<CallControl.Cdr.CdrWriter>();
+var bySource = new List<string>();
+await using (var sources = data.CreateCommand("SELECT source, count(*) FROM call_legs GROUP BY source ORDER BY source"))
+await using (var reader = await sources.ExecuteReaderAsync())
+{
+    while (await reader.ReadAsync())
+    {
+        bySource.Add($"{reader.GetString(0)} {reader.GetInt64(1)}");
+    }
+}
+
+Console.WriteLine($"  CDR rows by source        {string.Join(", ", bySource)} (whole run)");
 Console.WriteLine($"  CDR batches               {cdrWriter.Batches,10}   ({cdrWriter.Rows} leg writes, {cdrWriter.Rows / Math.Max(1.0, cdrWriter.Batches):F1} per batch; {cdrWriter.Combined} events written with their leg's POST as one row, {cdrWriter.Late} after it; whole run)");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB ({whose})");
 var heapNote = simProcess ? "the service's and driver's heap" : "heap includes the simulator's channels";

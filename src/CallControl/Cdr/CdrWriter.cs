@@ -120,9 +120,8 @@ public sealed class CdrWriter : IAsyncDisposable
 
             if (_posted.ContainsKey(leg.LegUuid))
             {
-                pending = new Pending(leg with { Variables = null });
+                pending = LateEvent(pending);
                 _ready.Add(pending);
-                Interlocked.Increment(ref _late);
             }
             else if (_options.EventHold <= TimeSpan.Zero || !_held.TryAdd(leg.LegUuid, pending))
             {
@@ -203,7 +202,8 @@ public sealed class CdrWriter : IAsyncDisposable
                     foreach (var uuid in due ?? [])
                     {
                         _held.Remove(uuid, out var held);
-                        _ready.Add(held!);
+                        // Its POST came while the event waited and was stored first (it was already queued then).
+                        _ready.Add(_posted.ContainsKey(uuid) ? LateEvent(held!) : held!);
                     }
                 }
 
@@ -275,6 +275,13 @@ public sealed class CdrWriter : IAsyncDisposable
         }
 
         await JournalAsync(batch).ConfigureAwait(false);
+    }
+
+    // An event whose leg's document is stored: its facts, not its variables (see Submit). Under _lock.
+    private Pending LateEvent(Pending held)
+    {
+        Interlocked.Increment(ref _late);
+        return new Pending(held.Leg with { Variables = null }, held) { Due = held.Due };
     }
 
     // The legs whose document is now stored, so a late event of theirs is recognised; forgotten after a minute (an
