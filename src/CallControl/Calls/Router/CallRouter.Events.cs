@@ -52,11 +52,47 @@ public sealed partial class CallRouter
         }
     }
 
-    private async Task ToCallAsync(string leg, CallInput input, CancellationToken cancellationToken)
+    // A channel event for a known call goes to the call's inbox, and the event queue that read it moves on: the
+    // queue is shared by many channels, and the call's work (its row, its ESL commands) must not hold up theirs.
+    // One task at a time drains a call's inbox, so the call still sees its events in the order they were read.
+    private Task ToCallAsync(string leg, CallInput input, CancellationToken cancellationToken)
     {
         if (_byLeg.TryGetValue(leg, out var callId) && _calls.TryGetValue(callId, out var session))
         {
-            await SubmitAsync(session, input, cancellationToken).ConfigureAwait(false);
+            session.Inbox.Enqueue(input);
+            if (Interlocked.CompareExchange(ref session.Draining, 1, 0) == 0)
+            {
+                _ = Task.Run(() => DrainAsync(session, cancellationToken), CancellationToken.None);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task DrainAsync(CallSession session, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            while (session.Inbox.TryDequeue(out var input))
+            {
+                try
+                {
+                    await SubmitAsync(session, input, cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // One input's failure must not strand the call's later events.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    RouterLog.InputFailed(_logger, session.CallId, input.GetType().Name, e);
+                }
+            }
+
+            Volatile.Write(ref session.Draining, 0);
+            // An event queued between the last dequeue and the reset: drain it unless another task already does.
+            if (session.Inbox.IsEmpty || Interlocked.CompareExchange(ref session.Draining, 1, 0) != 0)
+            {
+                return;
+            }
         }
     }
 

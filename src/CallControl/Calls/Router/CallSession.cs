@@ -42,6 +42,12 @@ public sealed class CallSession : IDisposable
 
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 
+    /// <summary>Channel events for this call not yet run through the machine, in the order their queues read them.</summary>
+    internal System.Collections.Concurrent.ConcurrentQueue<CallInput> Inbox { get; } = new();
+
+    /// <summary>1 while a task drains <see cref="Inbox"/> (set and cleared with Interlocked).</summary>
+    internal int Draining;
+
     internal ITimer? RingTimer { get; set; }
 
     /// <summary>Removes the ended call from the router after a grace period.</summary>

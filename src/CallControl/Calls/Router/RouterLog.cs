@@ -17,4 +17,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(2105, LogLevel.Warning, "Call {CallId}: leg {CallUuid} parked with login {Login}, not a party of the room: hung up")]
     public static partial void StrangerLeg(ILogger logger, Guid callId, string callUuid, string login);
+
+    [LoggerMessage(2106, LogLevel.Error, "Call {CallId}: {Input} could not be handled")]
+    public static partial void InputFailed(ILogger logger, Guid callId, string input, Exception exception);
 }
