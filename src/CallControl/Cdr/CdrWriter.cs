@@ -115,6 +115,7 @@ public sealed class CdrWriter : IAsyncDisposable
         {
             if (_stopping)
             {
+                Log.CdrEventSkipped(_logger, leg.FreeswitchNode ?? "?", $"leg {leg.LegUuid} ended while the service stops (its POST still brings the row)");
                 return;
             }
 
