@@ -38,7 +38,14 @@ internal sealed class InProcessSim(SimulatorHost host, SimSwitchOptions options)
     public static async Task<InProcessSim> StartAsync(BridgeClock clock)
     {
         SimSwitchOptions? simOptions = null;
-        var host = await SimulatorHost.StartAsync(new SimulatorHostOptions { ConfigureSwitch = o => simOptions = o }).ConfigureAwait(false);
+        var host = await SimulatorHost.StartAsync(new SimulatorHostOptions
+        {
+            ConfigureSwitch = o =>
+            {
+                o.MaxSessions = ProcessSim.MaxSessions;
+                simOptions = o;
+            },
+        }).ConfigureAwait(false);
         host.Switch.EventFired += e => clock.OnEvent(e.Name, e.UniqueId, e.Get);
         return new InProcessSim(host, simOptions!);
     }
@@ -102,6 +109,10 @@ internal sealed class ProcessSim : ISimNode
         EslPort = eslPort;
     }
 
+    /// <summary>The node's max-sessions: FreeSWITCH's default of 1000 is what the service protects (no new rooms at
+    /// 90%), and a node meant for hundreds of calls per second is configured far above it.</summary>
+    public const int MaxSessions = 20_000;
+
     public int EslPort { get; }
 
     public string Where => $"pid {_process.Id}";
@@ -146,6 +157,7 @@ internal sealed class ProcessSim : ISimNode
             "--control-port", controlPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--directory-url", new Uri(service, "/fs/directory").ToString(), "--directory-user", user, "--directory-password", password,
             "--json-cdr-url", new Uri(service, "/fs/cdr").ToString(), "--json-cdr-user", user, "--json-cdr-password", password,
+            "--max-sessions", MaxSessions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
         {
             start.ArgumentList.Add(a);

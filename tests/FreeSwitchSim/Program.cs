@@ -59,6 +59,8 @@ static SimulatorHostOptions ParseArgs(string[] args)
             case "--directory-user": Switch(o, s => s.XmlCurlUser = value); break;
             case "--directory-password": Switch(o, s => s.XmlCurlPassword = value); break;
             case "--recordings-dir": Switch(o, s => s.RecordingsDir = value); break;
+            // switch.conf.xml's max-sessions (1000 unless set), reported in HEARTBEAT and status.
+            case "--max-sessions": Switch(o, s => s.MaxSessions = int.Parse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)); break;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
         i++;
