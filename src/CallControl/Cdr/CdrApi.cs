@@ -65,6 +65,11 @@ public static class CdrApi
             // FreeSWITCH keeps the CDR and retries: say "not now", not "bad request".
             return TypedResults.Problem("The CDR could not be stored; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        catch (ObjectDisposedException)
+        {
+            // The service is stopping and its writer has flushed: another instance, or this one restarted, takes it.
+            return TypedResults.Problem("The service is stopping; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
 
         return TypedResults.Ok();
     }

@@ -158,6 +158,11 @@ public sealed class CdrWriter : IAsyncDisposable
     {
         lock (_lock)
         {
+            if (_stopping)
+            {
+                return;
+            }
+
             _stopping = true;
         }
 

@@ -4,6 +4,7 @@ using System.Text;
 using CallControl.Data;
 using CallControl.Tests.Support;
 using FreeSwitchSim;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CallControl.Tests.Cdr;
 
@@ -84,6 +85,19 @@ public sealed class CdrPathTests
         Assert.Equal("json_cdr", leg.Source);
         Assert.Equal("ORIGINATOR_CANCEL", leg.HangupCause);
         Assert.Null(leg.FreeswitchNode);
+    }
+
+    [Fact]
+    public async Task Cdr_posted_after_the_writer_stopped_is_503_so_freeswitch_retries_it()
+    {
+        await using var service = await ServiceHost.StartAsync();
+        var (uuid, body) = FreshCapturedCdr("caps-v3-002.post.txt");
+        await service.Services.GetRequiredService<CallControl.Cdr.CdrWriter>().DisposeAsync();
+
+        using var response = await PostAsync(service, uuid, body, ServiceHost.CallbackSecret);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Null(await service.Legs.GetAsync(uuid));
     }
 
     [Fact]
