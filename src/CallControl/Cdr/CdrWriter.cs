@@ -251,14 +251,7 @@ public sealed class CdrWriter : IAsyncDisposable
             {
                 await _legs.UpsertManyAsync([.. batch.Select(p => p.Leg)], _stop.Token).ConfigureAwait(false);
                 Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _rows, batch.Count);
-                RememberPosted(batch);
-                foreach (var p in batch)
-                {
-                    Log.CdrStored(_logger, p.Leg.LegUuid, p.Leg.SourceText, p.Leg.FreeswitchNode);
-                    p.Complete(CdrDurability.Stored);
-                }
-
+                Stored(batch);
                 return;
             }
             catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
@@ -288,6 +281,19 @@ public sealed class CdrWriter : IAsyncDisposable
     {
         Interlocked.Increment(ref _late);
         return new Pending(held.Leg with { Variables = null }, held) { Due = held.Due };
+    }
+
+    // Legs now in PostgreSQL, by a batch or one by one: counted, logged, their waiters answered, and their documents
+    // remembered.
+    private void Stored(List<Pending> legs)
+    {
+        Interlocked.Add(ref _rows, legs.Count);
+        RememberPosted(legs);
+        foreach (var p in legs)
+        {
+            Log.CdrStored(_logger, p.Leg.LegUuid, p.Leg.SourceText, p.Leg.FreeswitchNode);
+            p.Complete(CdrDurability.Stored);
+        }
     }
 
     // The legs whose document is now stored, so a late event of theirs is recognised; forgotten after a minute (an
@@ -328,9 +334,7 @@ public sealed class CdrWriter : IAsyncDisposable
             try
             {
                 await StoreAsync(p.Leg, _stop.Token).ConfigureAwait(false);
-                Interlocked.Add(ref _rows, 1);
-                Log.CdrStored(_logger, p.Leg.LegUuid, p.Leg.SourceText, p.Leg.FreeswitchNode);
-                p.Complete(CdrDurability.Stored);
+                Stored([p]);
             }
             catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
             {
