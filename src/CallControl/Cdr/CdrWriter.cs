@@ -95,7 +95,7 @@ public sealed class CdrWriter : IAsyncDisposable
             _ready.Add(pending);
         }
 
-        _wake.Release();
+        Wake();
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
@@ -131,7 +131,7 @@ public sealed class CdrWriter : IAsyncDisposable
             }
         }
 
-        _wake.Release();
+        Wake();
         _ = pending.Done.Task.ContinueWith(
             t => Log.CdrStoreFailed(_logger, leg.LegUuid, leg.SourceText, t.Exception!.GetBaseException()),
             CancellationToken.None,
@@ -178,6 +178,16 @@ public sealed class CdrWriter : IAsyncDisposable
 
         _stop.Dispose();
         _wake.Dispose();
+    }
+
+    // The loop takes everything queued on each pass, so one pending signal is enough: a count per write would make
+    // it spin through empty passes after every batch.
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
     }
 
     private async Task LoopAsync()
