@@ -78,9 +78,9 @@ public sealed partial class SignalBus
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException ||
-                                  e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or OperationCanceledException)
         {
+            // Unreachable, or the bus is stopping while it connects (the caller sees its token and ends): no connection.
             await connection.DisposeAsync().ConfigureAwait(false);
             return null;
         }
