@@ -95,16 +95,20 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         SELECT EXISTS (SELECT 1 FROM calls WHERE id = @id)
         """;
 
-    private const string SelectSql = """
-        SELECT id, room_id, caller, callee, callee_number, media, status, answered_via, fallback_reason,
-               created_at, ringing_at, answered_at, ended_at, duration, billsec, hangup_cause, sip_code,
-               hangup_disposition, hung_up_by, freeswitch_node, recording_id, ring_deadline, pstn_dialed_at, version
+    private const string CallColumns = """
+        id, room_id, caller, callee, callee_number, media, status, answered_via, fallback_reason,
+        created_at, ringing_at, answered_at, ended_at, duration, billsec, hangup_cause, sip_code,
+        hangup_disposition, hung_up_by, freeswitch_node, recording_id, ring_deadline, pstn_dialed_at, version
+        """;
+
+    private const string SelectSql = $"""
+        SELECT {CallColumns}
         FROM calls
         WHERE id = @id
         """;
 
-    private const string SelectLatestForRoomSql = """
-        SELECT id
+    private const string SelectLatestForRoomSql = $"""
+        SELECT {CallColumns}
         FROM calls
         WHERE room_id = @roomId
         ORDER BY created_at DESC, id DESC
@@ -125,7 +129,6 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     public async Task<CallRecord> CreateAsync(CallRecord call, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // A plain object, not DynamicParameters over a template: Dapper then sets each parameter's type from the
         // property's, where DynamicParameters reads NpgsqlParameter.DbType back, which resolves the type every time.
         var parameters = new
@@ -133,7 +136,13 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             call.Id, call.RoomId, call.Caller, call.Callee, call.CalleeNumber, call.Media, call.Status, call.FallbackReason,
             call.CreatedAt, call.RingingAt, call.FreeswitchNode, call.RingDeadline, call.PstnDialedAt, Reason = reason,
         };
-        await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        // The connection is back in the pool before the observers run: they may need one themselves (the webhook
+        // store does), and holding ours while waiting for theirs deadlocks a busy pool.
         await TellObserversAsync(new CallStatusChange(call.Id, call.RoomId, null, new CallChange
         {
             ToStatus = call.Status,
@@ -162,7 +171,6 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         Guid callId, int expectedVersion, CallChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var parameters = new
         {
             change.ToStatus, change.Reason, change.At, change.AnsweredVia, change.FallbackReason, change.RingingAt,
@@ -172,15 +180,20 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             ExpectedVersion = expectedVersion,
             Final = CallStatuses.IsFinal(change.ToStatus),
         };
-        var row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
-            new CommandDefinition(TransitionSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (row is null)
+        MovedRow? row;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            var exists = await connection.ExecuteScalarAsync<bool>(
-                new CommandDefinition(ExistsSql, new { id = callId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return new TransitionResult(exists ? TransitionOutcome.VersionConflict : TransitionOutcome.NotFound, []);
+            row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
+                new CommandDefinition(TransitionSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (row is null)
+            {
+                var exists = await connection.ExecuteScalarAsync<bool>(
+                    new CommandDefinition(ExistsSql, new { id = callId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return new TransitionResult(exists ? TransitionOutcome.VersionConflict : TransitionOutcome.NotFound, []);
+            }
         }
 
+        // As in CreateAsync: observers run with our connection back in the pool.
         await TellObserversAsync(new CallStatusChange(callId, row.RoomId, row.FromStatus, change)).ConfigureAwait(false);
         return new TransitionResult(TransitionOutcome.Applied, row.EndedRecordings);
     }
@@ -215,10 +228,11 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     /// <summary>The room's most recent call, or null when it has none.</summary>
     public async Task<CallRecord?> GetLatestForRoomAsync(string roomId, CancellationToken cancellationToken = default)
     {
+        // One statement: reading the id and then the row through GetAsync held one pooled connection while renting a
+        // second, which deadlocks once every connection of the pool is held that way (seen in bench/load at pool 8).
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var id = await connection.QuerySingleOrDefaultAsync<Guid?>(
+        return await connection.QuerySingleOrDefaultAsync<CallRecord>(
             new CommandDefinition(SelectLatestForRoomSql, new { roomId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return id is { } callId ? await GetAsync(callId, cancellationToken).ConfigureAwait(false) : null;
     }
 
     private sealed class MovedRow

@@ -1,5 +1,7 @@
 using CallControl.Data;
 using CallControl.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace CallControl.Tests.Data;
 
@@ -159,6 +161,38 @@ public sealed class CallStoreTests(DatabaseFixture db)
 
         Assert.Equal(call.Id, latest?.Id);
         Assert.Null(await db.Calls.GetLatestForRoomAsync("no-such-room"));
+    }
+
+    [Fact]
+    public async Task The_store_needs_one_pooled_connection_at_a_time_even_with_an_observer_that_needs_one()
+    {
+        // A pool of one: a method that holds its connection while it, or an observer it calls, rents another waits
+        // for itself until the pool's timeout. The webhook observer does open a connection of the same pool.
+        var one = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1, Timeout = 3 };
+        await using var source = NpgsqlDataSource.Create(one.ConnectionString);
+        var observer = new PoolUsingObserver(source);
+        var calls = new CallStore(source, [observer], NullLogger<CallStore>.Instance);
+        var template = await db.NewCallAsync();
+
+        var call = await calls.CreateAsync(template with { Id = Guid.NewGuid(), Version = 0 }, "room_call");
+        var moved = await calls.ApplyAsync(call.Id, 1, new CallChange { ToStatus = CallStatuses.Answered, AnsweredAt = T0, At = T0 });
+        var latest = await calls.GetLatestForRoomAsync(call.RoomId);
+
+        Assert.Equal(TransitionOutcome.Applied, moved.Outcome);
+        Assert.Equal([CallStatuses.Ringing, CallStatuses.Answered], observer.Seen);
+        Assert.Equal(2, latest?.Version);
+    }
+
+    private sealed class PoolUsingObserver(NpgsqlDataSource source) : ICallStatusObserver
+    {
+        public List<string> Seen { get; } = [];
+
+        public async Task OnCommittedAsync(CallStatusChange change, CancellationToken cancellationToken)
+        {
+            await using var connection = await source.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT status FROM calls WHERE id = $1", connection) { Parameters = { new() { Value = change.CallId } } };
+            Seen.Add((string)(await command.ExecuteScalarAsync(cancellationToken))!);
+        }
     }
 
     [Fact]
