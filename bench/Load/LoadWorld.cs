@@ -28,7 +28,14 @@ internal sealed class LoadWorld : IAsyncDisposable
     private WebApplication? _app;
     private bool _created;
 
-    public LoadWorld(string serverConnectionString) => _server = new NpgsqlConnectionStringBuilder(serverConnectionString);
+    private readonly int _pool;
+
+    /// <summary><paramref name="pool"/>: the service's Npgsql pool size (Maximum Pool Size).</summary>
+    public LoadWorld(string serverConnectionString, int pool)
+    {
+        _server = new NpgsqlConnectionStringBuilder(serverConnectionString);
+        _pool = pool;
+    }
 
     public ISimNode Sim { get; private set; } = null!;
 
@@ -44,7 +51,7 @@ internal sealed class LoadWorld : IAsyncDisposable
     {
         await AdminAsync($"CREATE DATABASE {_database}").ConfigureAwait(false);
         _created = true;
-        var connectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database, MaxPoolSize = 100 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database, MaxPoolSize = _pool }.ConnectionString;
         await using (var migrate = NpgsqlDataSource.Create(connectionString))
         {
             await new DatabaseMigrator(migrate, NullLogger<DatabaseMigrator>.Instance).MigrateAsync().ConfigureAwait(false);

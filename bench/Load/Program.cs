@@ -4,9 +4,9 @@ using CallControl.Bench.Load;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-// bench/load <connection string> [--rate N] [--seconds M] [--warmup W] [--hold K] [--sim process|inproc]
+// bench/load <connection string> [--rate N] [--seconds M] [--warmup W] [--hold K] [--pool P] [--sim process|inproc]
 var inv = CultureInfo.InvariantCulture;
-const string Usage = "bench/load [--rate N] [--seconds M] [--warmup W] [--hold K] (positive integers) [--sim process|inproc]";
+const string Usage = "bench/load [--rate N] [--seconds M] [--warmup W] [--hold K] [--pool P] (positive integers) [--sim process|inproc]";
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: load-bench <postgres connection string> " + Usage[11..]);
@@ -14,7 +14,7 @@ if (args.Length == 0)
 }
 
 var server = args[0];
-int rate = 300, seconds = 20, warmup = 60, hold = 1000;
+int rate = 300, seconds = 20, warmup = 60, hold = 1000, pool = 100;
 // How long an answered call of the offered load stays up.
 const int CallHoldMs = 500;
 var simProcess = true;
@@ -28,6 +28,7 @@ for (var i = 1; i < args.Length; i += 2)
         case "--seconds" when value > 0: seconds = value; break;
         case "--warmup" when value > 0: warmup = value; break;
         case "--hold" when value > 0: hold = value; break;
+        case "--pool" when value > 0: pool = value; break;
         case "--sim" when text is "process" or "inproc": simProcess = text == "process"; break;
         default:
             Console.Error.WriteLine($"load: bad argument '{args[i]}' (usage: {Usage})");
@@ -37,7 +38,7 @@ for (var i = 1; i < args.Length; i += 2)
 
 var clock = new BridgeClock();
 var artifacts = Path.Combine(AppContext.BaseDirectory, "..", "..", "..");
-await using var world = new LoadWorld(server);
+await using var world = new LoadWorld(server, pool);
 await world.StartAsync(clock, simProcess, Directory.Exists(artifacts) ? artifacts : Path.GetTempPath());
 // The callee's number answers at the carrier after 20 ms (the busy-then-fallback leg).
 await world.Sim.SetCarrierRuleAsync(CallDriver.CarrierPrefix, "answer", 20);
