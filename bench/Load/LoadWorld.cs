@@ -28,10 +28,10 @@ internal sealed class LoadWorld : IAsyncDisposable
     private WebApplication? _app;
     private bool _created;
 
-    private readonly int _pool;
+    private readonly int? _pool;
 
-    /// <summary><paramref name="pool"/>: the service's Npgsql pool size (Maximum Pool Size).</summary>
-    public LoadWorld(string serverConnectionString, int pool)
+    /// <summary><paramref name="pool"/>: the service's Npgsql pool size (Maximum Pool Size); null for its default.</summary>
+    public LoadWorld(string serverConnectionString, int? pool)
     {
         _server = new NpgsqlConnectionStringBuilder(serverConnectionString);
         _pool = pool;
@@ -51,7 +51,13 @@ internal sealed class LoadWorld : IAsyncDisposable
     {
         await AdminAsync($"CREATE DATABASE {_database}").ConfigureAwait(false);
         _created = true;
-        var connectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database, MaxPoolSize = _pool }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database };
+        if (_pool is { } pool)
+        {
+            builder.MaxPoolSize = pool;
+        }
+
+        var connectionString = builder.ConnectionString;
         await using (var migrate = NpgsqlDataSource.Create(connectionString))
         {
             await new DatabaseMigrator(migrate, NullLogger<DatabaseMigrator>.Instance).MigrateAsync().ConfigureAwait(false);

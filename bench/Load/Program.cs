@@ -14,7 +14,8 @@ if (args.Length == 0)
 }
 
 var server = args[0];
-int rate = 300, seconds = 20, warmup = 60, hold = 1000, pool = 100;
+int rate = 300, seconds = 20, warmup = 60, hold = 1000;
+int? pool = null; // the service's default (DataServiceCollectionExtensions.DefaultMaxPoolSize)
 // How long an answered call of the offered load stays up.
 const int CallHoldMs = 500;
 var simProcess = true;
