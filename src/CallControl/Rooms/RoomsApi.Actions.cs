@@ -8,7 +8,7 @@ namespace CallControl.Rooms;
 public static partial class RoomsApi
 {
     private static async Task<Results<Ok<RoomAccess>, ValidationProblem, ProblemHttpResult>> JoinAsync(
-        string id, JoinRoomRequest? request, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken)
+        string id, JoinRoomRequest? request, ClaimsPrincipal user, RoomServices services, HttpResponse response, CancellationToken cancellationToken)
     {
         var userId = UserId(user);
         var errors = RoomRequestValidation.Validate(request);
@@ -48,28 +48,34 @@ public static partial class RoomsApi
         }
 
         var forwardedAccess = await AccessAsync(room, callId, userId, request?.NatType, services, cancellationToken).ConfigureAwait(false);
-        services.Signals.ForwardAction(room.Id, RoomAction.Join);
-        return TypedResults.Ok(forwardedAccess);
+        return await services.Signals.ForwardActionAsync(room.Id, RoomAction.Join, cancellationToken).ConfigureAwait(false) switch
+        {
+            ForwardOutcome.Taken => TypedResults.Ok(forwardedAccess),
+            ForwardOutcome.Unconfirmed => Unconfirmed(response, RoomAction.Join),
+            _ => Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id"),
+        };
     }
 
     private static Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> BusyAsync(
-        string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken) =>
-        ActAsync(id, UserId(user), CallParty.Callee, RoomAction.Busy, services, cancellationToken);
+        string id, ClaimsPrincipal user, RoomServices services, HttpResponse response, CancellationToken cancellationToken) =>
+        ActAsync(id, UserId(user), CallParty.Callee, RoomAction.Busy, services, response, cancellationToken);
 
     private static Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> RefuseAsync(
-        string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken) =>
-        ActAsync(id, UserId(user), CallParty.Callee, RoomAction.Refuse, services, cancellationToken);
+        string id, ClaimsPrincipal user, RoomServices services, HttpResponse response, CancellationToken cancellationToken) =>
+        ActAsync(id, UserId(user), CallParty.Callee, RoomAction.Refuse, services, response, cancellationToken);
 
     private static Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> CancelAsync(
-        string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken) =>
-        ActAsync(id, UserId(user), CallParty.Caller, RoomAction.Cancel, services, cancellationToken);
+        string id, ClaimsPrincipal user, RoomServices services, HttpResponse response, CancellationToken cancellationToken) =>
+        ActAsync(id, UserId(user), CallParty.Caller, RoomAction.Cancel, services, response, cancellationToken);
 
     /// <summary>
     /// One party's action on the room's live call; answers with the room's state after it. When another instance steers
-    /// the call, the action goes to it over the signal bus: 202 with the state before it.
+    /// the call, the action goes to it over the signal bus: 202 with the state before it once that instance confirms it
+    /// took the action, 503 (retry) when none does in time.
     /// </summary>
     private static async Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> ActAsync(
-        string id, string userId, CallParty who, string action, RoomServices services, CancellationToken cancellationToken)
+        string id, string userId, CallParty who, string action, RoomServices services, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         var (room, problem) = await FindRoomAsync(id, userId, services.Rooms, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
@@ -88,12 +94,31 @@ public static partial class RoomsApi
             return TypedResults.Ok(await ViewAsync(room, services.Calls, cancellationToken).ConfigureAwait(false));
         }
 
-        if (await CallInProgressAsync(room, services, cancellationToken).ConfigureAwait(false) is null || !services.Signals.ForwardAction(room.Id, action))
+        if (await CallInProgressAsync(room, services, cancellationToken).ConfigureAwait(false) is null)
         {
             return Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id");
         }
 
-        return TypedResults.Accepted("/api/rooms/" + room.Id, await ViewAsync(room, services.Calls, cancellationToken).ConfigureAwait(false));
+        var before = await ViewAsync(room, services.Calls, cancellationToken).ConfigureAwait(false);
+        return await services.Signals.ForwardActionAsync(room.Id, action, cancellationToken).ConfigureAwait(false) switch
+        {
+            ForwardOutcome.Taken => TypedResults.Accepted("/api/rooms/" + room.Id, before),
+            ForwardOutcome.Unconfirmed => Unconfirmed(response, action),
+            _ => Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id"),
+        };
+    }
+
+    /// <summary>
+    /// The action went to the other instances but none confirmed its router took it: it may have been lost on the way
+    /// (the signal bus delivers at most once) or no instance steers the call right now (a takeover in progress). The
+    /// client may repeat the request: if the first one did arrive, the repeat changes nothing (the call machine ignores
+    /// an action outside the phase it applies to, and a call that is over answers 409).
+    /// </summary>
+    private static ProblemHttpResult Unconfirmed(HttpResponse response, string action)
+    {
+        response.Headers.RetryAfter = "1";
+        return Problem(StatusCodes.Status503ServiceUnavailable,
+            $"The instance steering the room's call did not confirm the {action}; try again.", "id");
     }
 
     /// <summary>The id of the room's latest call when it is not over (as stored), else null.</summary>

@@ -86,9 +86,23 @@ public sealed partial class SignalBus
                 await _hub.NotifyAsync(message.User!, message.Event!, _stop.Token).ConfigureAwait(false);
                 break;
             case SignalKind.RoomAction:
-                // Only the instance whose router holds the room's live call acts; the sender checked the party.
-                _routerInputs.Writer.TryWrite((router, ct) =>
-                    router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), ct));
+                // Only the instance whose router holds the room's live call acts (the sender checked the party), and
+                // tells the sender so: without that answer the sender cannot know the action was not lost.
+                _routerInputs.Writer.TryWrite(async (router, ct) =>
+                {
+                    if (await router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), ct).ConfigureAwait(false) &&
+                        message.Request is { } request)
+                    {
+                        Enqueue(New(SignalKind.ActionTaken) with { Target = message.Instance, Request = request });
+                    }
+                });
+                break;
+            case SignalKind.ActionTaken when message.Target == _instance:
+                if (_forwarded.TryGetValue(message.Request!, out var taken))
+                {
+                    taken.TrySetResult();
+                }
+
                 break;
             default:
                 break;

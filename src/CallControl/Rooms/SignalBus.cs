@@ -35,6 +35,7 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
     private readonly PeerPresence _presence = new();
     private readonly Lock _local = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _forwarded = new(StringComparer.Ordinal);
     private long _sequence;
     private long _snapshotId;
     private long _published;
@@ -129,17 +130,35 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
 
     /// <summary>
     /// Hands a party's action on a room's call to the instance steering it (its router holds the call, this one's does
-    /// not). False when there is no peer to hand it to.
+    /// not) and waits up to <see cref="SignalBusOptions.ForwardTimeout"/> for that instance to say its router took it.
+    /// NOTIFY delivers at most once (a message sent while a listener is reconnecting is lost), so only that answer makes
+    /// the action certain.
     /// </summary>
-    public bool ForwardAction(string roomId, string action)
+    public async Task<ForwardOutcome> ForwardActionAsync(string roomId, string action, CancellationToken cancellationToken)
     {
         if (!CanForward)
         {
-            return false;
+            return ForwardOutcome.NoPeer;
         }
 
-        Enqueue(New(SignalKind.RoomAction) with { Room = roomId, Action = action });
-        return true;
+        var request = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _forwarded[request] = taken;
+        try
+        {
+            Enqueue(New(SignalKind.RoomAction) with { Room = roomId, Action = action, Request = request });
+            await taken.Task.WaitAsync(_options.ForwardTimeout, cancellationToken).ConfigureAwait(false);
+            return ForwardOutcome.Taken;
+        }
+        catch (TimeoutException)
+        {
+            SignalLog.ForwardUnconfirmed(_logger, roomId, action, _options.ForwardTimeout);
+            return ForwardOutcome.Unconfirmed;
+        }
+        finally
+        {
+            _forwarded.TryRemove(request, out _);
+        }
     }
 
     /// <summary>

@@ -23,8 +23,15 @@ public sealed class SignalBusOptions
     /// <summary>How long the state snapshot sent to a newly connected socket may take to read (live events wait for it).</summary>
     public TimeSpan StateQueryTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long an action handed to the instance steering the call may take to be confirmed; unconfirmed, the request
+    /// that carried it is answered 503 (the client retries) instead of claiming an action nobody took.
+    /// </summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     internal bool IsValid =>
         HeartbeatInterval > TimeSpan.Zero &&
+        ForwardTimeout > TimeSpan.Zero &&
         PeerTimeout >= 2 * HeartbeatInterval &&
         ReconnectCap > TimeSpan.Zero &&
         StateQueryTimeout > TimeSpan.Zero;

@@ -46,4 +46,7 @@ internal static partial class SignalLog
 
     [LoggerMessage(3113, LogLevel.Warning, "Signal bus: another process announces this instance's id {Instance}; give every instance its own Cluster:InstanceId")]
     public static partial void DuplicateInstance(ILogger logger, string instance);
+
+    [LoggerMessage(3114, LogLevel.Warning, "Signal bus: no instance confirmed taking {Action} on room {RoomId} within {Timeout}; the request is answered 503")]
+    public static partial void ForwardUnconfirmed(ILogger logger, string roomId, string action, TimeSpan timeout);
 }

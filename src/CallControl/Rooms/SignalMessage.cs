@@ -28,6 +28,9 @@ internal enum SignalKind
 
     /// <summary>A party's action on a room's call, received by an instance that does not steer it: the one that does applies it.</summary>
     RoomAction,
+
+    /// <summary>To the sender of a <see cref="RoomAction"/> (the <c>Target</c>): its router took the action (<c>Request</c>).</summary>
+    ActionTaken,
 }
 
 /// <summary>
@@ -76,6 +79,9 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
 
     /// <summary>The <see cref="RoomAction"/> name.</summary>
     public string? Action { get; init; }
+
+    /// <summary>A forwarded action's id, which its <see cref="SignalKind.ActionTaken"/> answer names.</summary>
+    public string? Request { get; init; }
 
     public string Encode() => JsonSerializer.Serialize(ToWire(), Json);
 
@@ -179,6 +185,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         E = Event,
         R = Room,
         A = Action,
+        Rq = Request,
     };
 
     private static SignalMessage? FromWire(Wire w, out string? error)
@@ -205,6 +212,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             "bye" => SignalKind.Goodbye,
             "e" => SignalKind.RoomEvent,
             "a" => SignalKind.RoomAction,
+            "ok" => SignalKind.ActionTaken,
             _ => null,
         };
         var message = kind is { } k ? new SignalMessage(k, w.I!, w.N!, w.Q) : null;
@@ -217,7 +225,10 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
                 "snapshot without a valid id and chunk",
             { Kind: SignalKind.SyncRequest } when w.To is not null && !ValidName(w.To, MaxInstanceLength) => "sync request with an invalid target",
             { Kind: SignalKind.RoomEvent } when !ValidUser(w.U) || !ValidEvent(w.E) => "room event without a valid user and event",
-            { Kind: SignalKind.RoomAction } when !RoomRequestValidation.IsRoomId(w.R) || !RoomAction.IsKnown(w.A) => "room action without a valid room and action",
+            { Kind: SignalKind.RoomAction } when !RoomRequestValidation.IsRoomId(w.R) || !RoomAction.IsKnown(w.A) ||
+                (w.Rq is not null && !ValidName(w.Rq, MaxInstanceLength)) => "room action without a valid room and action",
+            { Kind: SignalKind.ActionTaken } when !ValidName(w.To, MaxInstanceLength) || !ValidName(w.Rq, MaxInstanceLength) =>
+                "action answer without a valid target and request",
             _ => null,
         };
         if (error is not null)
@@ -237,6 +248,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             Event = w.E,
             Room = w.R,
             Action = w.A,
+            Request = w.Rq,
         };
     }
 
@@ -254,6 +266,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         SignalKind.Goodbye => "bye",
         SignalKind.RoomEvent => "e",
         SignalKind.RoomAction => "a",
+        SignalKind.ActionTaken => "ok",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -289,5 +302,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         public string? R { get; set; }
 
         public string? A { get; set; }
+
+        public string? Rq { get; set; }
     }
 }

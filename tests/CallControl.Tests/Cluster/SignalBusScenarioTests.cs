@@ -1,3 +1,4 @@
+using CallControl.Data;
 using CallControl.Rooms;
 using CallControl.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -175,6 +176,40 @@ public sealed class SignalBusScenarioTests
         // Once it is over, another cancel through B is refused as on A.
         using var over = await b.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
         Assert.Equal(System.Net.HttpStatusCode.Conflict, over.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_action_handed_on_that_no_instance_takes_is_answered_503_to_retry_and_changes_nothing()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob"));
+        await ServiceHostWait.UntilAsync(() => a.Bus.Peers == 1 && b.Bus.Peers == 1, "A and B to hear each other");
+        // A call in progress as stored, but no router holds it: what a forwarded action meets when it is lost on the
+        // bus or arrives while no instance steers the call. Before, B answered 202 as if A had taken it.
+        var room = await a.Services.GetRequiredService<RoomStore>().CreateAsync(new RoomRecord
+        {
+            Id = RoomStore.NewId(), CallerUserId = caller, CalleeUserId = callee, Media = "audio", FreeswitchNode = world.NodeNames[0],
+        });
+        var calls = a.Services.GetRequiredService<CallStore>();
+        var call = await calls.CreateAsync(new CallRecord
+        {
+            Id = Guid.NewGuid(), RoomId = room.Id, Caller = caller, Callee = callee, Media = "audio", Status = CallStatuses.Ringing,
+            CreatedAt = DateTime.UtcNow, FreeswitchNode = world.NodeNames[0],
+        }, "test");
+
+        using (var busy = await b.ClientFor(callee).PostAsync($"/api/rooms/{room.Id}/busy", null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter?.Delta);
+        }
+
+        using (var join = await b.ClientFor(callee).PostAsync($"/api/rooms/{room.Id}/join", null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, join.StatusCode);
+        }
+
+        Assert.Equal((CallStatuses.Ringing, 1), ((await calls.GetAsync(call.Id))!.Status, (await calls.GetAsync(call.Id))!.Version));
     }
 
     [Fact]

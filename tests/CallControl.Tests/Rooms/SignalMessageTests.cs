@@ -28,7 +28,8 @@ public sealed class SignalMessageTests
                 User = "bob-1",
                 Event = new RoomEvent("invite", "0123456789abcdef", Guid.NewGuid(), "ringing", "alice-1", "video"),
             },
-            SignalKind.RoomAction => New(kind) with { Room = "0123456789abcdef", Action = RoomAction.Join },
+            SignalKind.RoomAction => New(kind) with { Room = "0123456789abcdef", Action = RoomAction.Join, Request = "9f8e7d6c5b4a3210" },
+            SignalKind.ActionTaken => New(kind) with { Target = "instance-b", Request = "9f8e7d6c5b4a3210" },
             _ => New(kind),
         };
 
@@ -42,7 +43,7 @@ public sealed class SignalMessageTests
         Assert.Equal((message.User, message.Online, message.Target, message.Event), (back.User, back.Online, back.Target, back.Event));
         Assert.Equal((message.SnapshotId, message.Chunk, message.Chunks), (back.SnapshotId, back.Chunk, back.Chunks));
         Assert.Equal(message.Users ?? [], back.Users ?? []);
-        Assert.Equal((message.Room, message.Action), (back.Room, back.Action));
+        Assert.Equal((message.Room, message.Action, message.Request), (back.Room, back.Action, back.Request));
     }
 
     [Fact]
@@ -89,6 +90,9 @@ public sealed class SignalMessageTests
     [InlineData("""{"v":1,"k":"hb","i":"a","n":"b","q":99999999999999999999}""", "not a signal message")]
     [InlineData("""{"v":1,"k":"a","i":"a","n":"b","q":1,"r":"0123456789abcdef","a":"hangup"}""", "room action without")]
     [InlineData("""{"v":1,"k":"a","i":"a","n":"b","q":1,"r":"room-1; uuid_kill","a":"join"}""", "room action without")]
+    [InlineData("""{"v":1,"k":"a","i":"a","n":"b","q":1,"r":"0123456789abcdef","a":"join","rq":""}""", "room action without")]
+    [InlineData("""{"v":1,"k":"ok","i":"a","n":"b","q":1,"rq":"abc"}""", "action answer without")]
+    [InlineData("""{"v":1,"k":"ok","i":"a","n":"b","q":1,"to":"b"}""", "action answer without")]
     public void Garbage_is_refused_with_a_reason_not_thrown(string payload, string reason)
     {
         Assert.Null(SignalMessage.TryDecode(payload, out var error));
