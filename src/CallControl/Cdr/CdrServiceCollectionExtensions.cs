@@ -23,6 +23,7 @@ public static class CdrServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<CdrWriterOptions>().Bind(configuration.GetSection(CdrJournalOptions.SectionName))
             .Validate(o => o.EventHold >= TimeSpan.Zero && o.EventHold <= TimeSpan.FromSeconds(30), "Cdr:EventHold must be between 0 and 30 seconds.")
+            .Validate(o => o.PostHold >= TimeSpan.Zero && o.PostHold <= TimeSpan.FromSeconds(5), "Cdr:PostHold must be between 0 and 5 seconds.")
             .Validate(o => o.MaxBatch is >= 1 and <= 1000, "Cdr:MaxBatch must be between 1 and 1000.")
             .ValidateOnStart();
         services.AddSingleton<CdrJournal>();

@@ -12,7 +12,8 @@ namespace CallControl.Cdr;
 /// loop writes whatever has queued up since its last write in one round trip and one transaction, so under load a
 /// CDR costs PostgreSQL a statement, not a statement, a round trip and a commit. A leg's CHANNEL_HANGUP_COMPLETE is
 /// held for <see cref="CdrWriterOptions.EventHold"/>: mod_json_cdr posts the same leg right after it, and the two are
-/// written as one row (<see cref="LegMerge"/>) instead of a row and an update that merges its documents again.
+/// written as one row (<see cref="LegMerge"/>) instead of a row and an update that merges its documents again. A POST
+/// that comes first (the event still queued behind others) waits <see cref="CdrWriterOptions.PostHold"/> for it.
 /// A leg whose <c>x_call_id</c> names no call row (a call this database never saw, e.g. created on another
 /// deployment) is stored without the call link rather than refused: refusing would make FreeSWITCH spool and retry it
 /// forever, and the id stays in the row's variables. When PostgreSQL is unreachable the writes go to the
@@ -86,13 +87,23 @@ public sealed class CdrWriter : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
-            if (leg.Source == LegSource.JsonCdr && _held.Remove(leg.LegUuid, out var held))
+            if (leg.Source == LegSource.JsonCdr && _held.TryGetValue(leg.LegUuid, out var held) && held.Leg.Source == LegSource.Event)
             {
+                _held.Remove(leg.LegUuid);
                 pending = new Pending(LegMerge.Combine(held.Leg, leg), held);
                 Interlocked.Increment(ref _combined);
+                _ready.Add(pending);
             }
-
-            _ready.Add(pending);
+            else if (leg.Source == LegSource.JsonCdr && _options.PostHold > TimeSpan.Zero && !_held.ContainsKey(leg.LegUuid))
+            {
+                // The POST came first (its event waits in a busy queue): it waits for the event in turn, briefly.
+                pending = new Pending(leg) { Due = DueAfter(_options.PostHold) };
+                _held.Add(leg.LegUuid, pending);
+            }
+            else
+            {
+                _ready.Add(pending);
+            }
         }
 
         Wake();
@@ -101,8 +112,9 @@ public sealed class CdrWriter : IAsyncDisposable
 
     /// <summary>
     /// The event path: hands the leg over and returns at once (the event queue does not wait on the database). The
-    /// leg is held for <see cref="CdrWriterOptions.EventHold"/> to meet its mod_json_cdr POST, then written as
-    /// <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop). An event whose leg's POST
+    /// leg is held for <see cref="CdrWriterOptions.EventHold"/> to meet its mod_json_cdr POST (or meets the POST held
+    /// for it), then written as <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop).
+    /// An event whose leg's POST
     /// this writer stored already (the event waited in a busy queue) is written at once and without its variables:
     /// the document's are the same channel's, taken later, and merging 7 KB of them again into the stored ones cost
     /// PostgreSQL more than the rest of the row; its facts still fill in what the document lacked (our node name).
@@ -110,7 +122,7 @@ public sealed class CdrWriter : IAsyncDisposable
     public void Submit(LegUpsert leg)
     {
         ArgumentNullException.ThrowIfNull(leg);
-        var pending = new Pending(leg) { Due = _time.GetTimestamp() + (long)(_options.EventHold.TotalSeconds * _time.TimestampFrequency) };
+        var pending = new Pending(leg) { Due = DueAfter(_options.EventHold) };
         lock (_lock)
         {
             if (_stopping)
@@ -122,6 +134,13 @@ public sealed class CdrWriter : IAsyncDisposable
             if (_posted.ContainsKey(leg.LegUuid))
             {
                 pending = LateEvent(pending);
+                _ready.Add(pending);
+            }
+            else if (_held.TryGetValue(leg.LegUuid, out var post) && post.Leg.Source == LegSource.JsonCdr)
+            {
+                _held.Remove(leg.LegUuid);
+                pending = new Pending(LegMerge.Combine(leg, post.Leg), post);
+                Interlocked.Increment(ref _combined);
                 _ready.Add(pending);
             }
             else if (_options.EventHold <= TimeSpan.Zero || !_held.TryAdd(leg.LegUuid, pending))
@@ -180,6 +199,8 @@ public sealed class CdrWriter : IAsyncDisposable
         _wake.Dispose();
     }
 
+    private long DueAfter(TimeSpan hold) => _time.GetTimestamp() + (long)(hold.TotalSeconds * _time.TimestampFrequency);
+
     // The loop takes everything queued on each pass, so one pending signal is enough: a count per write would make
     // it spin through empty passes after every batch.
     private void Wake()
@@ -218,8 +239,8 @@ public sealed class CdrWriter : IAsyncDisposable
                     foreach (var uuid in due ?? [])
                     {
                         _held.Remove(uuid, out var held);
-                        // Its POST came while the event waited and was stored first (it was already queued then).
-                        _ready.Add(_posted.ContainsKey(uuid) ? LateEvent(held!) : held!);
+                        // An event whose POST came while it waited and was stored first (it was already queued then).
+                        _ready.Add(held!.Leg.Source == LegSource.Event && _posted.ContainsKey(uuid) ? LateEvent(held) : held);
                     }
                 }
 

@@ -47,6 +47,40 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
     }
 
     [Fact]
+    public async Task A_post_before_its_event_waits_for_it_and_the_two_are_one_combined_row()
+    {
+        var call = await db.NewCallAsync();
+        await using var writer = NewWriter(TimeSpan.FromSeconds(30), postHold: TimeSpan.FromSeconds(30));
+        var uuid = Guid.NewGuid();
+
+        var posted = writer.WriteAsync(CdrLeg(uuid), CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(posted.IsCompleted);                   // held for its event
+        Assert.Null(await db.Legs.GetAsync(uuid));
+        writer.Submit(EventLeg(uuid, call.Id));
+
+        Assert.Equal(CdrDurability.Stored, await posted);
+        Assert.Equal((1L, 1L, 0L), (writer.Combined, writer.Rows, writer.Late));
+        var row = (await db.Legs.GetAsync(uuid))!;
+        Assert.Equal("both", row.Source);
+        Assert.Equal(call.Id, row.CallId);                  // only the event knew it
+        Assert.Equal("node1", row.FreeswitchNode);
+        Assert.Equal("503", row.SipTermStatus);             // only the CDR knew it
+    }
+
+    [Fact]
+    public async Task A_post_whose_event_never_comes_is_written_alone_when_its_hold_runs_out()
+    {
+        await using var writer = NewWriter(TimeSpan.FromSeconds(30), postHold: TimeSpan.FromMilliseconds(50));
+        var uuid = Guid.NewGuid();
+
+        Assert.Equal(CdrDurability.Stored, await writer.WriteAsync(CdrLeg(uuid), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal("json_cdr", (await db.Legs.GetAsync(uuid))!.Source);
+        Assert.Equal(0, writer.Combined);
+    }
+
+    [Fact]
     public async Task The_combined_row_is_the_row_two_separate_writes_leave()
     {
         var call = await db.NewCallAsync();
@@ -157,7 +191,7 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
     [Fact]
     public void Options_reject_a_negative_hold_and_an_empty_batch()
     {
-        foreach (var (key, value) in new[] { ("Cdr:EventHold", "-00:00:01"), ("Cdr:MaxBatch", "0") })
+        foreach (var (key, value) in new[] { ("Cdr:EventHold", "-00:00:01"), ("Cdr:PostHold", "00:00:06"), ("Cdr:MaxBatch", "0") })
         {
             var services = new ServiceCollection().AddLogging();
             services.AddCdr(new ConfigurationBuilder()
@@ -176,7 +210,7 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
         }
     }
 
-    private CdrWriter NewWriter(TimeSpan hold)
+    private CdrWriter NewWriter(TimeSpan hold, TimeSpan? postHold = null)
     {
         var journal = new CdrJournal(
             Options.Create(new CdrJournalOptions { JournalPath = Path.Combine(_journalDir, "cdr.journal") }),
@@ -184,7 +218,7 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
         return new CdrWriter(
             db.Legs,
             journal,
-            Options.Create(new CdrWriterOptions { EventHold = hold }),
+            Options.Create(new CdrWriterOptions { EventHold = hold, PostHold = postHold ?? TimeSpan.Zero }),
             new ServiceCollection().BuildServiceProvider(),
             NullLogger<CdrWriter>.Instance);
     }
