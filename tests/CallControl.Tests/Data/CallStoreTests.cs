@@ -174,13 +174,14 @@ public sealed class CallStoreTests(DatabaseFixture db)
         var calls = new CallStore(source, [observer], NullLogger<CallStore>.Instance);
         var template = await db.NewCallAsync();
 
-        var call = await calls.CreateAsync(template with { Id = Guid.NewGuid(), Version = 0 }, "room_call");
+        // Later than the template's call in the same room, so it is the room's latest.
+        var call = await calls.CreateAsync(template with { Id = Guid.NewGuid(), Version = 0, CreatedAt = template.CreatedAt.AddSeconds(1) }, "room_call");
         var moved = await calls.ApplyAsync(call.Id, 1, new CallChange { ToStatus = CallStatuses.Answered, AnsweredAt = T0, At = T0 });
         var latest = await calls.GetLatestForRoomAsync(call.RoomId);
 
         Assert.Equal(TransitionOutcome.Applied, moved.Outcome);
         Assert.Equal([CallStatuses.Ringing, CallStatuses.Answered], observer.Seen);
-        Assert.Equal(2, latest?.Version);
+        Assert.Equal((call.Id, 2), (latest?.Id, latest?.Version));
     }
 
     private sealed class PoolUsingObserver(NpgsqlDataSource source) : ICallStatusObserver
