@@ -1,6 +1,7 @@
 using System.Text;
 using CallControl.Auth;
 using CallControl.Cdr.Query;
+using CallControl.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -30,7 +31,7 @@ public static class AdminApi
     }
 
     internal static async Task<Results<Ok<CallPage>, ValidationProblem>> ListAsync(
-        HttpRequest request, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        HttpRequest request, [FromKeyedServices(DataServiceCollectionExtensions.AdminDataSourceKey)] NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var filter = CallFilter.Parse(request.Query, errors);
@@ -55,13 +56,13 @@ public static class AdminApi
     }
 
     internal static async Task<Results<Ok<CallDetail>, NotFound>> DetailAsync(
-        Guid id, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        Guid id, [FromKeyedServices(DataServiceCollectionExtensions.AdminDataSourceKey)] NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         await new CallQuery(dataSource).DetailAsync(id, cancellationToken).ConfigureAwait(false) is { } detail
             ? TypedResults.Ok(detail)
             : TypedResults.NotFound();
 
     internal static async Task<Results<EmptyHttpResult, ValidationProblem>> ExportAsync(
-        HttpContext context, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        HttpContext context, [FromKeyedServices(DataServiceCollectionExtensions.AdminDataSourceKey)] NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var filter = CallFilter.Parse(context.Request.Query, errors);
@@ -84,7 +85,7 @@ public static class AdminApi
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<StatsBucket>>, ValidationProblem>> StatsAsync(
-        HttpRequest request, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        HttpRequest request, [FromKeyedServices(DataServiceCollectionExtensions.AdminDataSourceKey)] NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var from = CallFilter.Instant(request.Query, "from", errors);

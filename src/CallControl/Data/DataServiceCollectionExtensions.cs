@@ -33,6 +33,9 @@ public static class DataServiceCollectionExtensions
         UseSnakeCaseMapping();
         var tuned = Tune(connectionString);
         services.AddSingleton(_ => NpgsqlDataSource.Create(tuned));
+        // Admins' queries (CDR pages, stats, the CSV export that holds its connection while the download streams) get
+        // a pool of their own, so however many run, call control keeps its connections.
+        services.AddKeyedSingleton(AdminDataSourceKey, (_, _) => NpgsqlDataSource.Create(TuneForAdmin(tuned)));
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<RoomStore>();
@@ -47,6 +50,25 @@ public static class DataServiceCollectionExtensions
 
     /// <summary>The default pool size when the connection string names none (Npgsql's own default is 100).</summary>
     public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>The key of the admin queries' own <see cref="NpgsqlDataSource"/> (keyed service).</summary>
+    public const string AdminDataSourceKey = "admin";
+
+    /// <summary>The admin pool's size: queries beyond it wait for one of these, never for call control's.</summary>
+    public const int AdminMaxPoolSize = 4;
+
+    /// <summary>What the admin queries' connections report in <c>pg_stat_activity</c>.</summary>
+    public const string AdminApplicationName = "callcontrol-admin";
+
+    /// <summary>The admin pool's connection string: the service's, with its own size, name and a shorter wait.</summary>
+    public static string TuneForAdmin(string tunedConnectionString) =>
+        new NpgsqlConnectionStringBuilder(tunedConnectionString)
+        {
+            MaxPoolSize = AdminMaxPoolSize,
+            ApplicationName = AdminApplicationName,
+            // An admin query waits this long for a free admin connection, then fails (the console shows the error).
+            Timeout = 10,
+        }.ConnectionString;
 
     /// <summary>
     /// The connection string the data source uses: the operator's, with our defaults for what it leaves unset.

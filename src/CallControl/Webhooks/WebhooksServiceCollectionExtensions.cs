@@ -18,7 +18,7 @@ public static class WebhooksServiceCollectionExtensions
             .Validate(o => o.Problem() is null, "Webhooks settings are invalid (see WebhookOptions.Problem)")
             .ValidateOnStart();
         services.AddSingleton<WebhookEventStore>();
-        services.AddSingleton<WebhookQuery>();
+        services.AddSingleton(sp => new WebhookQuery(sp.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(DataServiceCollectionExtensions.AdminDataSourceKey)));
         services.AddSingleton<WebhookPublisher>();
         services.AddSingleton<WebhookDelivery>();
         services.AddSingleton<IWebhookJobs, HangfireWebhookJobs>();
