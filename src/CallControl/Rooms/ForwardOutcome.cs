@@ -6,7 +6,7 @@ public enum ForwardOutcome
     /// <summary>No live peer to hand it to.</summary>
     NoPeer,
 
-    /// <summary>The instance steering the call said its router took it.</summary>
+    /// <summary>The instance steering the call said its router holds the call and queued the action.</summary>
     Taken,
 
     /// <summary>Sent, but no instance confirmed it in time: it may be lost, or no instance steers the call.</summary>

@@ -71,7 +71,7 @@ public static partial class RoomsApi
     /// <summary>
     /// One party's action on the room's live call; answers with the room's state after it. When another instance steers
     /// the call, the action goes to it over the signal bus: 202 with the state before it once that instance confirms it
-    /// took the action, 503 (retry) when none does in time.
+    /// queued the action, 503 (retry) when none does in time.
     /// </summary>
     private static async Task<Results<Ok<RoomView>, Accepted<RoomView>, ProblemHttpResult>> ActAsync(
         string id, string userId, CallParty who, string action, RoomServices services, HttpResponse response,
@@ -109,8 +109,8 @@ public static partial class RoomsApi
     }
 
     /// <summary>
-    /// The action went to the other instances but none confirmed its router took it: it may have been lost on the way
-    /// (the signal bus delivers at most once) or no instance steers the call right now (a takeover in progress). The
+    /// The action went to the other instances but none confirmed its router holds the call: it may have been lost on
+    /// the way (the signal bus delivers at most once) or no instance steers the call right now (a takeover). The
     /// client may repeat the request: if the first one did arrive, the repeat changes nothing (the call machine ignores
     /// an action outside the phase it applies to, and a call that is over answers 409).
     /// </summary>

@@ -85,17 +85,18 @@ public sealed partial class SignalBus
             case SignalKind.RoomEvent:
                 await _hub.NotifyAsync(message.User!, message.Event!, _stop.Token).ConfigureAwait(false);
                 break;
-            case SignalKind.RoomAction:
-                // Only the instance whose router holds the room's live call acts (the sender checked the party), and
-                // tells the sender so: without that answer the sender cannot know the action was not lost.
-                _routerInputs.Writer.TryWrite(async (router, ct) =>
+            case SignalKind.RoomAction when Router.FindByRoom(message.Room!) is not null:
+                // Only the instance whose router holds the room's live call acts (the sender checked the party). It
+                // tells the sender at once that it holds the call and queued the action: without that answer the
+                // sender cannot know the action was not lost; waiting for the call to handle it (a bridge, an
+                // originate) would make a slow call look like a lost action.
+                if (message.Request is { } request)
                 {
-                    if (await router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), ct).ConfigureAwait(false) &&
-                        message.Request is { } request)
-                    {
-                        Enqueue(New(SignalKind.ActionTaken) with { Target = message.Instance, Request = request });
-                    }
-                });
+                    Enqueue(New(SignalKind.ActionTaken) with { Target = message.Instance, Request = request });
+                }
+
+                _routerInputs.Writer.TryWrite((router, ct) =>
+                    router.SubmitAsync(message.Room!, at => RoomAction.ToInput(message.Action!, at), ct));
                 break;
             case SignalKind.ActionTaken when message.Target == _instance:
                 if (_forwarded.TryGetValue(message.Request!, out var taken))

@@ -130,9 +130,9 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
 
     /// <summary>
     /// Hands a party's action on a room's call to the instance steering it (its router holds the call, this one's does
-    /// not) and waits up to <see cref="SignalBusOptions.ForwardTimeout"/> for that instance to say its router took it.
-    /// NOTIFY delivers at most once (a message sent while a listener is reconnecting is lost), so only that answer makes
-    /// the action certain.
+    /// not) and waits up to <see cref="SignalBusOptions.ForwardTimeout"/> for that instance to say its router holds the
+    /// call and queued it. NOTIFY delivers at most once (a message sent while a listener is reconnecting is lost), so
+    /// only that answer makes the action certain.
     /// </summary>
     public async Task<ForwardOutcome> ForwardActionAsync(string roomId, string action, CancellationToken cancellationToken)
     {

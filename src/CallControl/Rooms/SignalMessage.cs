@@ -29,7 +29,7 @@ internal enum SignalKind
     /// <summary>A party's action on a room's call, received by an instance that does not steer it: the one that does applies it.</summary>
     RoomAction,
 
-    /// <summary>To the sender of a <see cref="RoomAction"/> (the <c>Target</c>): its router took the action (<c>Request</c>).</summary>
+    /// <summary>To the sender of a <see cref="RoomAction"/> (the <c>Target</c>): the router here holds the call and queued the action (<c>Request</c>).</summary>
     ActionTaken,
 }
 
