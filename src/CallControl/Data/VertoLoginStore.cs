@@ -43,18 +43,24 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
     /// </summary>
     public async Task<VertoLogin> IssueAsync(string roomId, string userId, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
-        var login = new VertoLogin
-        {
-            Login = "v" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
-            Password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            RoomId = roomId,
-            UserId = userId,
-            ExpiresAt = timeProvider.GetUtcNow().UtcDateTime + ttl,
-        };
+        var login = New(roomId, userId, ttl);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, login, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return login;
     }
+
+    /// <summary>
+    /// A login as <see cref="IssueAsync"/> makes it, not stored yet: for <see cref="RoomStore.CreateAsync(RoomRecord,
+    /// VertoLogin?, CancellationToken)"/>, which stores a new room's first login with the room.
+    /// </summary>
+    public VertoLogin New(string roomId, string userId, TimeSpan ttl) => new()
+    {
+        Login = "v" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+        Password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+        RoomId = roomId,
+        UserId = userId,
+        ExpiresAt = timeProvider.GetUtcNow().UtcDateTime + ttl,
+    };
 
     /// <summary>The login if it exists and has not expired, else null.</summary>
     public async Task<VertoLogin?> FindValidAsync(string login, CancellationToken cancellationToken = default)

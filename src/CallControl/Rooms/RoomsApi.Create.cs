@@ -69,9 +69,14 @@ public static partial class RoomsApi
             return Problem(StatusCodes.Status503ServiceUnavailable, "No FreeSWITCH node is available.", "node");
         }
 
+        // The caller's login is stored with the room (one round trip), so it exists before the call does and its leg
+        // can never park in a room we do not know yet.
+        var roomId = RoomStore.NewId();
+        var options = services.Options.Value;
+        var callerLogin = services.Logins.New(roomId, callerId, options.VertoLoginTtl);
         var room = await services.Rooms.CreateAsync(new RoomRecord
         {
-            Id = RoomStore.NewId(),
+            Id = roomId,
             CallerUserId = callerId,
             CalleeUserId = callee?.Id,
             CalleeNumber = callee is null ? number?.Value : null,
@@ -80,9 +85,8 @@ public static partial class RoomsApi
             FallbackPolicyOverride = request.Fallback is null ? null : JsonSerializer.Serialize(request.Fallback, OverrideJson),
             FreeswitchNode = node.Name,
             WebhookUrl = request.WebhookUrl,
-        }, cancellationToken).ConfigureAwait(false);
+        }, callerLogin, cancellationToken).ConfigureAwait(false);
 
-        var options = services.Options.Value;
         var created = new CallCreated(
             services.Router.Now,
             Guid.NewGuid(),
@@ -100,8 +104,7 @@ public static partial class RoomsApi
             options.PstnRingTimeout,
             Guid.NewGuid().ToString("D"));
 
-        // The caller's login exists before the call does, so its leg can never park in a room we do not know yet.
-        var access = await AccessAsync(room, created.CallId, callerId, request.NatType, services, cancellationToken).ConfigureAwait(false);
+        var access = Access(room, created.CallId, callerId, request.NatType, callerLogin, services);
         await services.Router.StartAsync(created, node.Name, number, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created("/api/rooms/" + room.Id, access);
     }

@@ -91,6 +91,12 @@ public static partial class RoomsApi
         RoomRecord room, Guid callId, string userId, string? natType, RoomServices services, CancellationToken cancellationToken)
     {
         var login = await services.Logins.IssueAsync(room.Id, userId, services.Options.Value.VertoLoginTtl, cancellationToken).ConfigureAwait(false);
+        return Access(room, callId, userId, natType, login, services);
+    }
+
+    /// <summary>The verto access and ICE configuration for one party, with its stored one-time login.</summary>
+    private static RoomAccess Access(RoomRecord room, Guid callId, string userId, string? natType, VertoLogin login, RoomServices services)
+    {
         var url = room.FreeswitchNode is { } node ? services.Nodes.State(node)?.VertoUrl : null;
         var ice = services.Ice.For(userId, natType);
         return new RoomAccess(

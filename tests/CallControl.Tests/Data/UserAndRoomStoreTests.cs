@@ -108,4 +108,31 @@ public sealed class UserAndRoomStoreTests(DatabaseFixture db)
         Assert.True(await db.Rooms.SetStateAsync(room.Id, "closed"));
         Assert.Equal("closed", (await db.Rooms.GetAsync(room.Id))!.State);
     }
+
+    [Fact]
+    public async Task A_room_and_its_first_login_are_stored_by_one_statement_or_not_at_all()
+    {
+        var caller = await db.NewUserAsync();
+        var logins = db.Logins();
+        var id = RoomStore.NewId();
+        var login = logins.New(id, caller, TimeSpan.FromMinutes(5));
+
+        var room = await db.Rooms.CreateAsync(new RoomRecord { Id = id, CallerUserId = caller, CalleeNumber = "+15551230002", Media = "audio" }, login);
+
+        Assert.Equal(id, (await db.Rooms.GetAsync(id))?.Id);
+        Assert.NotEqual(default, room.CreatedAt);
+        var stored = await logins.FindValidAsync(login.Login);
+        Assert.Equal((login.Password, id, caller), (stored?.Password, stored?.RoomId, stored?.UserId));
+
+        // A room PostgreSQL refuses (its caller does not exist) leaves no login behind.
+        var badId = RoomStore.NewId();
+        var orphan = logins.New(badId, caller, TimeSpan.FromMinutes(5));
+        await Assert.ThrowsAsync<PostgresException>(() => db.Rooms.CreateAsync(
+            new RoomRecord { Id = badId, CallerUserId = "nobody-" + Guid.NewGuid().ToString("N")[..8], CalleeNumber = "+15551230002", Media = "audio" }, orphan));
+        Assert.Null(await logins.FindValidAsync(orphan.Login));
+
+        // A login made for another room is refused before anything is written.
+        await Assert.ThrowsAsync<ArgumentException>(() => db.Rooms.CreateAsync(
+            new RoomRecord { Id = RoomStore.NewId(), CallerUserId = caller, CalleeNumber = "+15551230002", Media = "audio" }, login));
+    }
 }
