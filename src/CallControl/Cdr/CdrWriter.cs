@@ -114,10 +114,10 @@ public sealed class CdrWriter : IAsyncDisposable
     /// The event path: hands the leg over and returns at once (the event queue does not wait on the database). The
     /// leg is held for <see cref="CdrWriterOptions.EventHold"/> to meet its mod_json_cdr POST (or meets the POST held
     /// for it), then written as <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop).
-    /// An event whose leg's POST
-    /// this writer stored already (the event waited in a busy queue) is written at once and without its variables:
-    /// the document's are the same channel's, taken later, and merging 7 KB of them again into the stored ones cost
-    /// PostgreSQL more than the rest of the row; its facts still fill in what the document lacked (our node name).
+    /// An event whose leg's POST this writer stored already (the event waited in a busy queue) is written at once and
+    /// without its variables: the document's are the same channel's, taken later, and merging 7 KB of them again into
+    /// the stored ones cost PostgreSQL more than the rest of the row; its facts still fill in what the document lacked
+    /// (our node name).
     /// </summary>
     public void Submit(LegUpsert leg)
     {

@@ -17,13 +17,9 @@ public sealed class RoomStore(NpgsqlDataSource dataSource)
 
     // The room and its caller's first login in one statement: one round trip, one commit. The login's foreign key is
     // checked at the end of the statement, when the room's row is there.
-    private const string InsertWithLoginSql = """
+    private const string InsertWithLoginSql = $"""
         WITH room AS (
-            INSERT INTO rooms (id, caller_user_id, callee_user_id, callee_number, media, record,
-                               fallback_policy_override, freeswitch_node, state, webhook_url)
-            VALUES (@Id, @CallerUserId, @CalleeUserId, @CalleeNumber, @Media, @Record,
-                    CAST(@FallbackPolicyOverride AS jsonb), @FreeswitchNode, @State, @WebhookUrl)
-            RETURNING created_at
+        {InsertSql}
         ),
         login AS (
             INSERT INTO verto_logins (login, password, room_id, user_id, expires_at)
