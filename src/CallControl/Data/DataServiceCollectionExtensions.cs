@@ -89,7 +89,7 @@ public static class DataServiceCollectionExtensions
 
         // A pool far wider than the database's cores only adds backends that preempt one another: on the 2-core bench
         // machine, bench/load at 100 calls/s cost PostgreSQL 9.3 ms of CPU per call with Npgsql's 100 connections and
-        // 7.4 ms with 20, and p99 park-to-bridge fell from 530 to 38 ms. It also keeps several instances well inside
+        // 7.4 ms with 20, and p99 park-to-bridge fell from 530 ms to 27-118 ms. It also keeps several instances inside
         // max_connections. Work waits for a connection in the pool instead, which is cheap. An operator's size wins.
         if (!NamesPoolSize(connectionString))
         {
