@@ -16,7 +16,7 @@ internal static class LegMerge
     {
         ArgumentNullException.ThrowIfNull(fromEvent);
         ArgumentNullException.ThrowIfNull(fromCdr);
-        return fromCdr with
+        var combined = fromCdr with
         {
             Source = LegSource.Both,
             CallId = fromCdr.CallId ?? fromEvent.CallId,
@@ -36,8 +36,27 @@ internal static class LegMerge
             WriteCodec = fromCdr.WriteCodec ?? fromEvent.WriteCodec,
             FreeswitchNode = fromCdr.FreeswitchNode ?? fromEvent.FreeswitchNode,
             JsonCdr = fromCdr.JsonCdr ?? fromEvent.JsonCdr,
-            Variables = Union(fromEvent.Variables, fromCdr.Variables),
         };
+        return fromEvent.VariableMap is { } under && fromCdr.VariableMap is { } over
+            ? combined with { VariableMap = Union(under, over) }
+            : combined with { Variables = Union(fromEvent.Variables, fromCdr.Variables) };
+    }
+
+    // The same union over decoded maps (both legs were mapped here, the usual case): no JSON is parsed or written.
+    private static Dictionary<string, string> Union(IReadOnlyDictionary<string, string> under, IReadOnlyDictionary<string, string> over)
+    {
+        var union = new Dictionary<string, string>(over.Count + 8, StringComparer.Ordinal);
+        foreach (var (name, value) in over)
+        {
+            union[name] = value;
+        }
+
+        foreach (var (name, value) in under)
+        {
+            union.TryAdd(name, value);
+        }
+
+        return union;
     }
 
     // The union of two variables objects as JSON text, the second's values winning (a leg's variables are a flat

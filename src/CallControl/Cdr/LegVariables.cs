@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CallControl.Data;
 
 namespace CallControl.Cdr;
@@ -48,7 +47,7 @@ internal static class LegVariables
             SipTermStatus = Get(variables, "sip_term_status"),
             ReadCodec = Get(variables, "read_codec"),
             WriteCodec = Get(variables, "write_codec"),
-            Variables = JsonSerializer.Serialize(variables),
+            VariableMap = variables,
             JsonCdr = jsonCdr,
             FreeswitchNode = node,
         };

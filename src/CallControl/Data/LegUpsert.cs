@@ -25,8 +25,36 @@ public sealed record LegUpsert
     public string? SipTermStatus { get; init; }
     public string? ReadCodec { get; init; }
     public string? WriteCodec { get; init; }
-    /// <summary>The channel variables as a JSON object.</summary>
-    public string? Variables { get; init; }
+    /// <summary>
+    /// The channel variables as a JSON object. A leg built from decoded variables (<see cref="VariableMap"/>) writes
+    /// this text only when it is first read, by the writer that stores it: an event and a POST of one leg are merged
+    /// as maps and serialised once, instead of serialised twice, parsed again and merged as text.
+    /// </summary>
+    public string? Variables
+    {
+        get => _variables ??= _variableMap is null ? null : System.Text.Json.JsonSerializer.Serialize(_variableMap);
+        init
+        {
+            _variables = value;
+            _variableMap = null;
+        }
+    }
+
+    /// <summary>The decoded variables the leg was built from, when it was (not stored as such; see <see cref="Variables"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string>? VariableMap
+    {
+        get => _variableMap;
+        init
+        {
+            _variableMap = value;
+            _variables = null;
+        }
+    }
+
+    // Either the text, or the map it is written from on first read (a benign race: two readers write equal text).
+    private string? _variables;
+    private IReadOnlyDictionary<string, string>? _variableMap;
     /// <summary>The whole mod_json_cdr document, when this came from it.</summary>
     public string? JsonCdr { get; init; }
     public string? FreeswitchNode { get; init; }
