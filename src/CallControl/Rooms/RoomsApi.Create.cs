@@ -86,6 +86,7 @@ public static partial class RoomsApi
             FreeswitchNode = node.Name,
             WebhookUrl = request.WebhookUrl,
         }, callerLogin, cancellationToken).ConfigureAwait(false);
+        services.Logins.Remember(callerLogin);
 
         var created = new CallCreated(
             services.Router.Now,

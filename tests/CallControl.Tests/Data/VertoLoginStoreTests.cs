@@ -4,7 +4,10 @@ using Dapper;
 
 namespace CallControl.Tests.Data;
 
-/// <summary>Consuming a one-time room login for a parked leg: one statement that checks and marks it.</summary>
+/// <summary>
+/// Consuming a one-time room login for a parked leg (one statement that checks and marks it), and the directory
+/// lookup of logins this instance just stored, answered from memory.
+/// </summary>
 [Collection(DatabaseGroup.Name)]
 public sealed class VertoLoginStoreTests(DatabaseFixture db)
 {
@@ -46,6 +49,59 @@ public sealed class VertoLoginStoreTests(DatabaseFixture db)
         var later = db.Logins(DatabaseFixture.ClockAt(Now.AddMinutes(5)));
         Assert.Null(await later.ConsumeForCallAsync(login.Login, room, [caller, callee]));
         Assert.Null(await UsedAtAsync(login.Login));
+    }
+
+    [Fact]
+    public async Task A_login_this_store_issued_is_looked_up_from_memory_until_the_window_passes_or_it_is_consumed()
+    {
+        var (room, caller, callee) = await RoomAsync();
+        var clock = DatabaseFixture.ClockAt(Now);
+        var logins = db.Logins(clock);
+        var login = await logins.IssueAsync(room, caller, TimeSpan.FromHours(1));
+        // PostgreSQL now says it has expired, so any answer that reads PostgreSQL is null.
+        await ExecuteAsync("UPDATE verto_logins SET expires_at = @at WHERE login = @login", new { at = Now.UtcDateTime.AddDays(-1), login = login.Login });
+
+        Assert.Equal(login, await logins.FindValidAsync(login.Login));             // from memory
+        Assert.Null(await db.Logins(clock).FindValidAsync(login.Login));           // another instance reads PostgreSQL
+        clock.Advance(VertoLoginStore.RecentWindow + TimeSpan.FromSeconds(1));
+        Assert.Null(await logins.FindValidAsync(login.Login));                     // past the window: PostgreSQL
+    }
+
+    [Fact]
+    public async Task A_consumed_login_is_looked_up_in_postgresql_and_an_expired_one_is_not_answered_from_memory()
+    {
+        var (room, caller, callee) = await RoomAsync();
+        var clock = DatabaseFixture.ClockAt(Now);
+        var logins = db.Logins(clock);
+        var consumed = await logins.IssueAsync(room, caller, TimeSpan.FromHours(1));
+        var shortLived = await logins.IssueAsync(room, callee, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(caller, await logins.ConsumeForCallAsync(consumed.Login, room, [caller, callee]));
+        Assert.Equal(Now.UtcDateTime, (await logins.FindValidAsync(consumed.Login))!.UsedAt);
+        clock.Advance(TimeSpan.FromSeconds(11));
+        Assert.Null(await logins.FindValidAsync(shortLived.Login));
+    }
+
+    [Fact]
+    public async Task Remembered_logins_are_dropped_once_past_the_window()
+    {
+        var (room, caller, callee) = await RoomAsync();
+        var clock = DatabaseFixture.ClockAt(Now);
+        var logins = db.Logins(clock);
+        await logins.IssueAsync(room, caller, TimeSpan.FromHours(1));
+        await logins.IssueAsync(room, callee, TimeSpan.FromHours(1));
+        Assert.Equal(2, logins.RecentCount);
+
+        clock.Advance(VertoLoginStore.RecentWindow + TimeSpan.FromSeconds(1));
+        await logins.IssueAsync(room, callee, TimeSpan.FromHours(1));
+
+        Assert.Equal(1, logins.RecentCount);
+    }
+
+    private async Task ExecuteAsync(string sql, object parameters)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(sql, parameters);
     }
 
     private async Task<(string Room, string Caller, string Callee)> RoomAsync()
