@@ -7,7 +7,9 @@ namespace CallControl.Data;
 /// <summary>Counts a user's carrier calls for the dialing policy's limits, from <c>calls.pstn_dialed_at</c>.</summary>
 public sealed class PstnUsageStore(NpgsqlDataSource dataSource) : IPstnUsageSource
 {
-    private const string UsageSql = """
+    /// <summary>The counts for <c>@userId</c> since <c>@since</c> (live, since); <see cref="UserStore"/> reads them
+    /// with a new room's parties.</summary>
+    internal const string UsageSql = """
         SELECT count(*) FILTER (WHERE status NOT IN ('completed', 'busy', 'refused', 'no_answer', 'offline', 'canceled', 'failed'))
                    AS live,
                count(*) FILTER (WHERE pstn_dialed_at >= @since) AS since

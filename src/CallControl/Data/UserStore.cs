@@ -25,6 +25,15 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         WHERE id IN (@first, @second)
         """;
 
+    // A new room's parties and the caller's carrier usage, one round trip: the usage counts only when the room may
+    // dial the carrier (a number the policy accepted, or a callee with a number on file who allows fallback), else
+    // the gate is false and PostgreSQL scans nothing.
+    private const string SelectPartiesSql = SelectPairSql + ";\n" + PstnUsageStore.UsageSql + """
+          AND (@dialsNumber OR EXISTS (
+                SELECT 1 FROM users
+                WHERE id = @second AND phone_number IS NOT NULL AND pstn_fallback_allowed))
+        """;
+
     /// <summary>
     /// Adds a user; returns it with its creation time, or null when the id is taken (a domain result, not an error).
     /// </summary>
@@ -46,15 +55,39 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Two users in one round trip (a call's caller and callee); either is null when there is no such user.
-    /// <paramref name="second"/> may be null or equal to <paramref name="first"/>.
+    /// A new room's caller and callee (either null when there is no such user; <paramref name="callee"/> may be null
+    /// or the caller) and the caller's carrier usage since
+    /// <paramref name="usageSince"/> (as <see cref="PstnUsageStore"/> counts it), in one round trip. The usage is
+    /// counted when <paramref name="dialsNumber"/> (a direct call to a number) or when the callee has a number on file
+    /// and allows fallback; otherwise it is zero and must not be used.
     /// </summary>
-    public async Task<(UserRecord? First, UserRecord? Second)> GetPairAsync(string first, string? second, CancellationToken cancellationToken = default)
+    public async Task<RoomParties> GetRoomPartiesAsync(
+        string caller, string? callee, bool dialsNumber, DateTime usageSince, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(caller);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<UserRecord>(new CommandDefinition(
-            SelectPairSql, new { first, second = second ?? first }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        return (rows.Find(u => u.Id == first), second is null ? null : rows.Find(u => u.Id == second));
+        await using var command = new NpgsqlCommand(SelectPartiesSql, connection);
+        command.Parameters.AddWithValue("first", caller);
+        command.Parameters.AddWithValue("second", callee ?? caller);
+        command.Parameters.AddWithValue("userId", caller);
+        command.Parameters.AddWithValue("since", usageSince);
+        command.Parameters.AddWithValue("dialsNumber", dialsNumber);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var users = reader.GetRowParser<UserRecord>();
+        UserRecord? first = null, second = null;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var user = users(reader);
+            first = user.Id == caller ? user : first;
+            second = callee is not null && user.Id == callee ? user : second;
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var usage = new Dialing.PstnUsage((int)reader.GetInt64(0), (int)reader.GetInt64(1));
+        return new RoomParties(first, second, usage);
     }
 }
+
+/// <summary>A new room's caller and callee (null when there is no such user) and the caller's carrier usage.</summary>
+public sealed record RoomParties(UserRecord? Caller, UserRecord? Callee, Dialing.PstnUsage CallerUsage);

@@ -82,8 +82,10 @@ public sealed class DialingPolicy(IOptions<DialingOptions> options, TimeProvider
             return decision;
         }
 
-        var since = timeProvider.GetUtcNow().UtcDateTime - DailyWindow;
-        var usage = await usageSource.GetUsageAsync(userId, since, cancellationToken).ConfigureAwait(false);
+        var usage = await usageSource.GetUsageAsync(userId, UsageSince(), cancellationToken).ConfigureAwait(false);
         return Evaluate(number, usage);
     }
+
+    /// <summary>Where the usage that <see cref="Evaluate"/> counts against the daily limit starts: a day ago.</summary>
+    public DateTime UsageSince() => timeProvider.GetUtcNow().UtcDateTime - DailyWindow;
 }

@@ -23,8 +23,12 @@ public static partial class RoomsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        // The caller and the callee (if an app user) in one round trip.
-        var (caller, calleeUser) = await services.Users.GetPairAsync(callerId, request.Callee, cancellationToken).ConfigureAwait(false);
+        // The caller, the callee (if an app user) and the caller's carrier usage for the dialing policy, in one round
+        // trip. A number the policy refuses by itself needs no usage (and is answered below without it).
+        var dialsNumber = request.Callee is null && services.Policy.EvaluateNumber(request.CalleeNumber).Allowed;
+        var parties = await services.Users.GetRoomPartiesAsync(
+            callerId, request.Callee, dialsNumber, services.Policy.UsageSince(), cancellationToken).ConfigureAwait(false);
+        var (caller, calleeUser) = (parties.Caller, parties.Callee);
         if (caller is null)
         {
             return Problem(StatusCodes.Status403Forbidden, "The token's user is not registered.", "sub");
@@ -43,13 +47,12 @@ public static partial class RoomsApi
             // Fallback dials only the number on file, and only if the policy allows it for this caller.
             if (callee.PhoneNumber is { } onFile && callee.PstnFallbackAllowed)
             {
-                var fallback = await services.Policy.CheckAsync(callerId, onFile, services.Usage, cancellationToken).ConfigureAwait(false);
-                number = fallback.Number;
+                number = services.Policy.Evaluate(onFile, parties.CallerUsage).Number;
             }
         }
         else
         {
-            var decision = await services.Policy.CheckAsync(callerId, request.CalleeNumber, services.Usage, cancellationToken).ConfigureAwait(false);
+            var decision = services.Policy.Evaluate(request.CalleeNumber, parties.CallerUsage);
             if (decision.Reason == DialRefusalReasons.InvalidNumber)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["calleeNumber"] = [decision.Detail] });

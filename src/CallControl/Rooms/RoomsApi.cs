@@ -117,5 +117,4 @@ internal sealed record RoomServices(
     CallRouter Router,
     SignalBus Signals,
     Dialing.DialingPolicy Policy,
-    Dialing.IPstnUsageSource Usage,
     IOptions<RoomsOptions> Options);

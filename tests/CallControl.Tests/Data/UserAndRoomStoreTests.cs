@@ -1,4 +1,5 @@
 using CallControl.Data;
+using CallControl.Dialing;
 using CallControl.Tests.Support;
 using Npgsql;
 
@@ -44,46 +45,57 @@ public sealed class UserAndRoomStoreTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task GetPairAsync_returns_each_user_in_its_place_and_null_for_a_missing_one()
+    public async Task GetRoomPartiesAsync_returns_each_user_in_its_place_and_null_for_a_missing_one()
     {
         var caller = await db.NewUserAsync();
         var callee = await db.NewUserAsync("+15551230002");
 
-        var (first, second) = await db.Users.GetPairAsync(caller, callee);
-        Assert.Equal(caller, first!.Id);
-        Assert.Equal(callee, second!.Id);
-        Assert.Equal("+15551230002", second.PhoneNumber);
+        var parties = await Parties(caller, callee);
+        Assert.Equal(caller, parties.Caller!.Id);
+        Assert.Equal(callee, parties.Callee!.Id);
+        Assert.Equal("+15551230002", parties.Callee.PhoneNumber);
 
-        (first, second) = await db.Users.GetPairAsync(callee, caller);
-        Assert.Equal((callee, caller), (first!.Id, second!.Id));
+        parties = await Parties(callee, caller);
+        Assert.Equal((callee, caller), (parties.Caller!.Id, parties.Callee!.Id));
 
-        (first, second) = await db.Users.GetPairAsync(caller, "nobody-" + Guid.NewGuid());
-        Assert.Equal(caller, first!.Id);
-        Assert.Null(second);
+        parties = await Parties(caller, "nobody-" + Guid.NewGuid());
+        Assert.Equal(caller, parties.Caller!.Id);
+        Assert.Null(parties.Callee);
 
-        (first, second) = await db.Users.GetPairAsync("nobody-" + Guid.NewGuid(), callee);
-        Assert.Null(first);
-        Assert.Equal(callee, second!.Id);
+        parties = await Parties("nobody-" + Guid.NewGuid(), callee);
+        Assert.Null(parties.Caller);
+        Assert.Equal(callee, parties.Callee!.Id);
 
-        (first, second) = await db.Users.GetPairAsync(caller, null);
-        Assert.Equal(caller, first!.Id);
-        Assert.Null(second);
+        parties = await Parties(caller, null);
+        Assert.Equal(caller, parties.Caller!.Id);
+        Assert.Null(parties.Callee);
 
-        (first, second) = await db.Users.GetPairAsync(caller, caller);
-        Assert.Equal((caller, caller), (first!.Id, second!.Id));
+        parties = await Parties(caller, caller);
+        Assert.Equal((caller, caller), (parties.Caller!.Id, parties.Callee!.Id));
     }
 
-    [Theory]
-    [InlineData("15551230001")]
-    [InlineData("+0551230001")]
-    [InlineData("+1 555 123")]
-    public async Task Schema_refuses_a_phone_number_that_is_not_E164(string phone)
+    [Fact]
+    public async Task GetRoomPartiesAsync_counts_the_callers_carrier_usage_only_when_the_room_may_dial_the_carrier()
     {
-        var ex = await Assert.ThrowsAsync<PostgresException>(() =>
-            db.Users.AddAsync(new UserRecord { Id = "bad-" + Guid.NewGuid(), DisplayName = "x", PhoneNumber = phone }));
+        var caller = await db.NewUserAsync();
+        var withNumber = await db.NewUserAsync("+15551230002");
+        var withoutNumber = await db.NewUserAsync(phone: null);
+        var noFallback = "u-" + Guid.NewGuid().ToString("N");
+        await db.Users.AddAsync(new UserRecord { Id = noFallback, DisplayName = "n", PhoneNumber = "+15551230003", PstnFallbackAllowed = false });
+        var now = DateTime.UtcNow;
+        await db.NewCallAsync(pstnDialedAt: now.AddMinutes(-1), callerId: caller);     // live, in the window
+        await db.NewCallAsync(pstnDialedAt: now.AddDays(-3), callerId: caller);        // live, outside the window
+        var expected = new PstnUsage(2, 1);
 
-        Assert.Equal(PostgresErrorCodes.CheckViolation, ex.SqlState);
+        Assert.Equal(expected, (await Parties(caller, withNumber)).CallerUsage);       // fallback possible
+        Assert.Equal(expected, (await Parties(caller, null, dialsNumber: true)).CallerUsage); // a direct number
+        Assert.Equal(default, (await Parties(caller, withoutNumber)).CallerUsage);      // nothing to dial: not counted
+        Assert.Equal(default, (await Parties(caller, noFallback)).CallerUsage);
+        Assert.Equal(expected, await db.PstnUsage.GetUsageAsync(caller, now.AddDays(-1))); // the same counts as the store's
     }
+
+    private Task<RoomParties> Parties(string caller, string? callee, bool dialsNumber = false) =>
+        db.Users.GetRoomPartiesAsync(caller, callee, dialsNumber, DateTime.UtcNow.AddDays(-1));
 
     [Fact]
     public async Task RoomStore_CreateAsync_then_GetAsync_round_trips_the_room_and_its_override_json()
