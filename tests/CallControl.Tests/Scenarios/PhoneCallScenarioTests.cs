@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CallControl.Data;
 using CallControl.Tests.Support;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CallControl.Tests.Scenarios;
 
@@ -88,6 +90,42 @@ public sealed class PhoneCallScenarioTests(RoomWorld world)
         Assert.Equal("failed", call.Call.Status);
         Assert.Equal(["->ringing:created", "ringing>failed:policy"], call.Steps());
         Assert.False(world.OriginatedSince(mark));
+    }
+
+    [Fact]
+    public async Task A_caller_at_the_live_carrier_call_limit_is_refused_and_nothing_is_originated()
+    {
+        var aliceId = await world.AddUserAsync("alice");
+        var alice = world.ClientFor(aliceId);
+        // As many live carrier calls as the world's policy allows (Dialing:MaxConcurrentPstnCalls = 1000).
+        await using (var connection = await world.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        {
+            var room = RoomStore.NewId();
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO rooms (id, caller_user_id, callee_number, media) VALUES (@room, @aliceId, '+15552220001', 'audio');
+                INSERT INTO calls (id, room_id, caller, callee_number, media, status, pstn_dialed_at)
+                SELECT gen_random_uuid(), @room, @aliceId, '+15552220001', 'audio', 'answered', now() FROM generate_series(1, 1000);
+                """, new { room, aliceId });
+        }
+
+        try
+        {
+            var mark = world.Events.Count;
+            using var response = await alice.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220001" });
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("concurrency_limit", problem.GetProperty("reason").GetString());
+            Assert.False(world.OriginatedSince(mark));
+        }
+        finally
+        {
+            // The world is shared: its other tests must not see a thousand live calls.
+            await using var connection = await world.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+            await connection.ExecuteAsync(
+                "DELETE FROM calls WHERE caller = @aliceId AND pstn_dialed_at IS NOT NULL AND status = 'answered'", new { aliceId });
+        }
     }
 
     [Theory]
