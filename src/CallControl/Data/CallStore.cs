@@ -35,9 +35,12 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
 
     // One statement: the CTE reads the status being left under a row lock (NO KEY UPDATE: the key does not change, so
     // inserts of legs and history rows that reference the call are not blocked), the update moves the call, and the
-    // history row names the true predecessor. One round trip, so no lock is held while the client is away. A final
-    // status also closes the room and stamps the call's recordings with the end (what their archive waits for).
-    private const string TransitionSql = """
+    // history row names the true predecessor. One round trip, so no lock is held while the client is away.
+    // Two texts, not one with a "final" flag: with a boolean parameter that switches the room and recording updates
+    // off, PostgreSQL found a custom plan (flag folded away) cheaper than the generic one and planned the statement
+    // again at every execution (pg_stat_statements under bench/load: 4,410 plans in 5,790 calls, 0.5 ms each). Each
+    // text now has one shape, so after its first executions each connection reuses a generic plan.
+    private const string TransitionHeadSql = """
         WITH old AS (
             SELECT id, status
             FROM calls
@@ -71,19 +74,27 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
             SELECT @CallId, from_status, @ToStatus, @Reason, @At
             FROM moved
-        ),
+        )
+        """;
+
+    private const string TransitionSql = TransitionHeadSql + """
+        SELECT from_status, room_id, '{}'::uuid[] AS ended_recordings
+        FROM moved
+        """;
+
+    // A final status also closes the room and stamps the call's recordings with the end (what their archive waits for).
+    private const string FinalTransitionSql = TransitionHeadSql + """
+        ,
         closed AS (
             UPDATE rooms
             SET state = 'closed'
-            WHERE @Final
-              AND id = (SELECT room_id FROM moved)
+            WHERE id = (SELECT room_id FROM moved)
         ),
         ended_recordings AS (
             UPDATE recordings
             SET call_ended_at = COALESCE(@EndedAt, @At),
                 updated_at = now()
-            WHERE @Final
-              AND call_id = (SELECT id FROM old)
+            WHERE call_id = (SELECT id FROM old)
               AND call_ended_at IS NULL
             RETURNING id
         )
@@ -178,13 +189,13 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             change.HangupDisposition, change.HungUpBy, change.RecordingId, change.RingDeadline, change.PstnDialedAt,
             CallId = callId,
             ExpectedVersion = expectedVersion,
-            Final = CallStatuses.IsFinal(change.ToStatus),
         };
+        var sql = CallStatuses.IsFinal(change.ToStatus) ? FinalTransitionSql : TransitionSql;
         MovedRow? row;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
             row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
-                new CommandDefinition(TransitionSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is null)
             {
                 var exists = await connection.ExecuteScalarAsync<bool>(
