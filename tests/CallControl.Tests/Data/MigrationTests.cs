@@ -88,10 +88,12 @@ public sealed class MigrationTests(DatabaseFixture db)
     public async Task The_per_call_paths_use_a_cached_plan_rollup_and_lz4_for_the_leg_documents()
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
+        // The rollup's trigger function appends to call_stats_pending (0011); 0010's per-row upsert is gone.
         await using (var language = new NpgsqlCommand(
-            "SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'call_stats_add'", connection))
+            "SELECT string_agg(p.proname || ':' || l.lanname, ',' ORDER BY p.proname) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang " +
+            "WHERE p.proname IN ('call_stats_add', 'call_stats_row_changed', 'call_stats_fold_pending')", connection))
         {
-            Assert.Equal("plpgsql", await language.ExecuteScalarAsync());
+            Assert.Equal("call_stats_fold_pending:sql,call_stats_row_changed:plpgsql", await language.ExecuteScalarAsync());
         }
 
         // The rollup's triggers are per row (no transition tables), and the update trigger is filtered by its WHEN

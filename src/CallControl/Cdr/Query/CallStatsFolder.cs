@@ -3,17 +3,25 @@ using Npgsql;
 namespace CallControl.Cdr.Query;
 
 /// <summary>
-/// Merges the per-writer stripes of the hourly stats rollup (migration 0008) into one row per hour, for every hour
-/// before the current one, every <c>Admin:StatsFoldInterval</c> (default 5 min). The figures are exact without it
-/// (the view sums the stripes); it keeps a month's stats at ~720 rows. Every instance may run it: the fold is one
-/// statement, and a concurrent one finds the rows already merged.
+/// Keeps the hourly stats rollup small. Every <c>Admin:StatsPendingFoldInterval</c> (default 2 s) it adds the rows the
+/// calls triggers appended to <c>call_stats_pending</c> (migration 0011) into their hours; every
+/// <c>Admin:StatsFoldInterval</c> (default 5 min) it merges the per-writer stripes of the hours before the current one
+/// (migration 0008) into one row per hour. The figures are exact without either (the view adds the stripes and what
+/// is pending); the folds keep a month's stats at ~720 rows and the pending table to a few seconds of changes. Every
+/// instance may run them: each fold is one statement, and a concurrent one finds the rows already moved.
 /// </summary>
 public sealed partial class CallStatsFolder(NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<CallStatsFolder> logger) : BackgroundService
 {
-    public TimeSpan Interval { get; } = TimeSpan.TryParse(
-        configuration["Admin:StatsFoldInterval"], System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero
-        ? every
-        : TimeSpan.FromMinutes(5);
+    public TimeSpan Interval { get; } = Positive(configuration["Admin:StatsFoldInterval"]) ?? TimeSpan.FromMinutes(5);
+
+    public TimeSpan PendingInterval { get; } = Positive(configuration["Admin:StatsPendingFoldInterval"]) ?? TimeSpan.FromSeconds(2);
+
+    /// <summary>Adds everything pending into the rollup's hours; how many pending rows it moved.</summary>
+    public async Task<int> FoldPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT call_stats_fold_pending()");
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
 
     /// <summary>Merges the stripes of every hour before <paramref name="before"/>; how many hours it merged.</summary>
     public async Task<int> FoldAsync(DateTimeOffset before, CancellationToken cancellationToken)
@@ -25,12 +33,20 @@ public sealed partial class CallStatsFolder(NpgsqlDataSource dataSource, IConfig
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var stripesFoldedAt = DateTimeOffset.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(Interval, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(PendingInterval, stoppingToken).ConfigureAwait(false);
+                LogPendingFolded(logger, await FoldPendingAsync(stoppingToken).ConfigureAwait(false));
                 var now = DateTimeOffset.UtcNow;
+                if (now - stripesFoldedAt < Interval)
+                {
+                    continue;
+                }
+
+                stripesFoldedAt = now;
                 var hours = await FoldAsync(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero), stoppingToken)
                     .ConfigureAwait(false);
                 LogFolded(logger, hours);
@@ -43,7 +59,7 @@ public sealed partial class CallStatsFolder(NpgsqlDataSource dataSource, IConfig
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                LogFailed(logger, Interval, ex);
+                LogFailed(logger, PendingInterval, ex);
             }
         }
     }
@@ -53,4 +69,10 @@ public sealed partial class CallStatsFolder(NpgsqlDataSource dataSource, IConfig
 
     [LoggerMessage(5301, LogLevel.Warning, "Stats rollup fold failed; trying again in {Interval}")]
     private static partial void LogFailed(ILogger logger, TimeSpan interval, Exception exception);
+
+    [LoggerMessage(5302, LogLevel.Trace, "Stats rollup: added {Rows} pending row(s) into their hours")]
+    private static partial void LogPendingFolded(ILogger logger, int rows);
+
+    private static TimeSpan? Positive(string? text) =>
+        TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero ? every : null;
 }
