@@ -43,7 +43,6 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<LegStore>();
         services.AddSingleton<VertoLoginStore>();
         services.AddSingleton<PstnUsageStore>();
-        services.AddSingleton<Dialing.IPstnUsageSource>(sp => sp.GetRequiredService<PstnUsageStore>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

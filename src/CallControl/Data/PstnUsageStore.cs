@@ -5,7 +5,7 @@ using Npgsql;
 namespace CallControl.Data;
 
 /// <summary>Counts a user's carrier calls for the dialing policy's limits, from <c>calls.pstn_dialed_at</c>.</summary>
-public sealed class PstnUsageStore(NpgsqlDataSource dataSource) : IPstnUsageSource
+public sealed class PstnUsageStore(NpgsqlDataSource dataSource)
 {
     /// <summary>The counts for <c>@userId</c> since <c>@since</c> (live, since); <see cref="UserStore"/> reads them
     /// with a new room's parties.</summary>
@@ -18,7 +18,7 @@ public sealed class PstnUsageStore(NpgsqlDataSource dataSource) : IPstnUsageSour
           AND pstn_dialed_at IS NOT NULL
         """;
 
-    /// <inheritdoc />
+    /// <summary>The user's live carrier calls, and those dialed at or after <paramref name="sinceUtc"/>.</summary>
     public async Task<PstnUsage> GetUsageAsync(string userId, DateTime sinceUtc, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

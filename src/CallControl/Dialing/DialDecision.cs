@@ -43,10 +43,3 @@ public sealed record DialDecision
 
 /// <summary>A user's carrier calls: live now, and dialed since the start of the limit window.</summary>
 public readonly record struct PstnUsage(int Live, int InWindow);
-
-/// <summary>Where the policy's counts come from (the database in the service; a table in tests).</summary>
-public interface IPstnUsageSource
-{
-    /// <summary>The user's live carrier calls, and those dialed at or after <paramref name="sinceUtc"/>.</summary>
-    Task<PstnUsage> GetUsageAsync(string userId, DateTime sinceUtc, CancellationToken cancellationToken = default);
-}

@@ -4,8 +4,8 @@ namespace CallControl.Dialing;
 
 /// <summary>
 /// The toll-fraud policy for carrier calls (direct and fallback): E.164 only, allowed and blocked prefixes, per-user
-/// limits on live carrier calls and on carrier calls per 24 hours. <see cref="Evaluate"/> is pure; <see cref="CheckAsync"/>
-/// adds the counts from an <see cref="IPstnUsageSource"/>.
+/// limits on live carrier calls and on carrier calls per 24 hours. <see cref="Evaluate"/> is pure: the caller reads the
+/// user's counts since <see cref="UsageSince"/> (a new room reads them with its parties, <c>UserStore.GetRoomPartiesAsync</c>).
 /// </summary>
 public sealed class DialingPolicy(IOptions<DialingOptions> options, TimeProvider timeProvider)
 {
@@ -66,24 +66,6 @@ public sealed class DialingPolicy(IOptions<DialingOptions> options, TimeProvider
         }
 
         return decision;
-    }
-
-    /// <summary>
-    /// Decides for <paramref name="userId"/> calling <paramref name="number"/>: number checks first, then the
-    /// user's counts from <paramref name="usageSource"/>.
-    /// </summary>
-    public async Task<DialDecision> CheckAsync(
-        string userId, string? number, IPstnUsageSource usageSource, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(usageSource);
-        var decision = EvaluateNumber(number);
-        if (!decision.Allowed)
-        {
-            return decision;
-        }
-
-        var usage = await usageSource.GetUsageAsync(userId, UsageSince(), cancellationToken).ConfigureAwait(false);
-        return Evaluate(number, usage);
     }
 
     /// <summary>Where the usage that <see cref="Evaluate"/> counts against the daily limit starts: a day ago.</summary>

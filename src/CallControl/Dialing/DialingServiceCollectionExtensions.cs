@@ -7,8 +7,7 @@ public static class DialingServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="DialingOptions"/> from section <c>Dialing</c> (validated at start) and adds
-    /// <see cref="DialingPolicy"/> and <see cref="DialStringBuilder"/>. The policy's counts come from an
-    /// <see cref="IPstnUsageSource"/> (AddCallControlData registers the database one).
+    /// <see cref="DialingPolicy"/> and <see cref="DialStringBuilder"/>.
     /// </summary>
     public static IServiceCollection AddDialing(this IServiceCollection services, IConfiguration configuration)
     {

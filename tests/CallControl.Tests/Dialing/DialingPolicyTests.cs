@@ -100,36 +100,10 @@ public sealed class DialingPolicyTests
     }
 
     [Fact]
-    public async Task CheckAsync_asks_the_usage_source_for_the_last_24_hours_of_that_user()
+    public void The_daily_limit_counts_from_24_hours_ago()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-        var source = new RecordingUsage(new PstnUsage(0, 5));
 
-        var decision = await Policy(time: clock).CheckAsync("alice", "+15551230001", source);
-
-        Assert.Equal(DialRefusalReasons.DailyLimit, decision.Reason);
-        Assert.Equal(("alice", new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc)), source.Asked.Single());
-    }
-
-    [Fact]
-    public async Task CheckAsync_with_a_bad_number_does_not_query_usage()
-    {
-        var source = new RecordingUsage(new PstnUsage(0, 0));
-
-        var decision = await Policy().CheckAsync("alice", "+1900|x", source);
-
-        Assert.Equal(DialRefusalReasons.InvalidNumber, decision.Reason);
-        Assert.Empty(source.Asked);
-    }
-
-    private sealed class RecordingUsage(PstnUsage usage) : IPstnUsageSource
-    {
-        public List<(string User, DateTime Since)> Asked { get; } = [];
-
-        public Task<PstnUsage> GetUsageAsync(string userId, DateTime sinceUtc, CancellationToken cancellationToken = default)
-        {
-            Asked.Add((userId, sinceUtc));
-            return Task.FromResult(usage);
-        }
+        Assert.Equal(new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc), Policy(time: clock).UsageSince());
     }
 }
