@@ -11,9 +11,10 @@ namespace CallControl.Cdr;
 /// Stores leg rows through <see cref="LegStore"/>'s idempotent upsert by leg UUID, for both paths, in batches: one
 /// loop writes whatever has queued up since its last write in one round trip and one transaction, so under load a
 /// CDR costs PostgreSQL a statement, not a statement, a round trip and a commit. A leg's CHANNEL_HANGUP_COMPLETE is
-/// held for <see cref="CdrWriterOptions.EventHold"/>: mod_json_cdr posts the same leg right after it, and the two are
-/// written as one row (<see cref="LegMerge"/>) instead of a row and an update that merges its documents again. A POST
-/// that comes first (the event still queued behind others) waits <see cref="CdrWriterOptions.PostHold"/> for it.
+/// held for <see cref="CdrWriterOptions.EventHold"/> when the same leg's mod_json_cdr POST has not come yet, and the
+/// two are written as one row (<see cref="LegMerge"/>) instead of a row and an update that merges its documents
+/// again. A POST that comes first waits <see cref="CdrWriterOptions.PostHold"/> for its event (default zero: with
+/// FreeSWITCH's synchronous posting the event only follows the POST's answer).
 /// A leg whose <c>x_call_id</c> names no call row (a call this database never saw, e.g. created on another
 /// deployment) is stored without the call link rather than refused: refusing would make FreeSWITCH spool and retry it
 /// forever, and the id stays in the row's variables. When PostgreSQL is unreachable the writes go to the

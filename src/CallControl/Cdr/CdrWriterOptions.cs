@@ -4,16 +4,20 @@ namespace CallControl.Cdr;
 public sealed class CdrWriterOptions
 {
     /// <summary>How long a leg's CHANNEL_HANGUP_COMPLETE waits for the same leg's mod_json_cdr POST, so the two are
-    /// written as one row. FreeSWITCH posts right after the event (its reporting state follows the hangup), so a
-    /// fraction of a second catches it; zero writes every event at once. A leg whose POST never comes is written
-    /// from the event alone when this runs out.</summary>
+    /// written as one row. That order happens when mod_json_cdr posts from its own threads (<c>queue-capacity</c>
+    /// set) or replays its spool; zero writes every event at once. A leg whose POST never comes is written from the
+    /// event alone when this runs out; an event whose POST was stored already is written at once.</summary>
     public TimeSpan EventHold { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long a POST that came before its leg's event waits for it (the event was behind others in the ESL
-    /// queue), so the two are still one write. The POST's answer waits as long, which only holds up FreeSWITCH's
-    /// reporting of that one session; zero writes every POST at once. Under load at 90 calls/s, two thirds of the
-    /// events came after their POST had been written, each then costing a second write of the row.</summary>
-    public TimeSpan PostHold { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How long a POST that came before its leg's event waits for it, so the two are still one write; the POST's
+    /// answer waits as long. Zero (the default): FreeSWITCH posts synchronously from the session's reporting state,
+    /// before it fires CHANNEL_HANGUP_COMPLETE (switch_core_session_reporting_state runs the on_reporting handlers,
+    /// mod_json_cdr's among them, then creates the event), so with this repository's json_cdr.conf.xml (no
+    /// <c>queue-capacity</c>) the event cannot come while the POST waits, and a hold would only delay every leg's
+    /// teardown by its length. Set it only where mod_json_cdr posts from its queue threads and events may lag.
+    /// </summary>
+    public TimeSpan PostHold { get; set; } = TimeSpan.Zero;
 
     /// <summary>The most legs written in one batch (one round trip, one transaction).</summary>
     public int MaxBatch { get; set; } = 64;

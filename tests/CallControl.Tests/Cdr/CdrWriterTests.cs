@@ -101,6 +101,29 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
     }
 
     [Fact]
+    public async Task By_default_a_post_is_not_held_so_an_event_that_follows_it_is_written_after_it()
+    {
+        // FreeSWITCH fires CHANNEL_HANGUP_COMPLETE only once its synchronous POST has been answered, so by default a
+        // POST waits for nothing: here the event comes while the POST is being written, and is written after it.
+        Assert.Equal(TimeSpan.Zero, new CdrWriterOptions().PostHold);
+        var call = await db.NewCallAsync();
+        var journal = new CdrJournal(
+            Options.Create(new CdrJournalOptions { JournalPath = Path.Combine(_journalDir, "cdr.journal") }),
+            NullLogger<CdrJournal>.Instance);
+        await using var writer = new CdrWriter(
+            db.Legs, journal, Options.Create(new CdrWriterOptions()), new ServiceCollection().BuildServiceProvider(), NullLogger<CdrWriter>.Instance);
+        var uuid = Guid.NewGuid();
+
+        Assert.Equal(CdrDurability.Stored, await writer.WriteAsync(CdrLeg(uuid), CancellationToken.None));
+        Assert.Equal("json_cdr", (await db.Legs.GetAsync(uuid))!.Source);
+        writer.Submit(EventLeg(uuid, call.Id));
+
+        var row = await ServiceHostWait.UntilAsync(() => db.Legs.GetAsync(uuid), r => r?.Source == "both", "the event's write");
+        Assert.Equal((0L, 1L), (writer.Combined, writer.Late));
+        Assert.Equal("node1", row!.FreeswitchNode);
+    }
+
+    [Fact]
     public async Task An_event_after_its_stored_post_fills_in_facts_and_leaves_the_documents_variables()
     {
         var call = await db.NewCallAsync();
