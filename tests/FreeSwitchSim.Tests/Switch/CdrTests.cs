@@ -64,5 +64,41 @@ public sealed class CdrTests
         Assert.Empty(Directory.GetFiles(h.Options.JsonCdrSpoolDir!, "*.cdr.json"));
     }
 
+    [Fact]
+    public async Task Hangup_complete_and_destroy_wait_for_the_cdr_post_as_in_the_reporting_state()
+    {
+        // switch_core_session_reporting_state: mod_json_cdr's on_reporting posts (in the session's thread when
+        // queue-capacity is unset) before CHANNEL_HANGUP_COMPLETE is created and fired.
+        using var arrived = new ManualResetEventSlim();
+        using var answer = new ManualResetEventSlim();
+        using var receiver = new HttpReceiver(_ =>
+        {
+            arrived.Set();
+            answer.Wait(TimeSpan.FromSeconds(10));
+            return "";
+        });
+        using var h = new SwitchHarness(o => o.JsonCdrUrl = receiver.Url("/fs/cdr"));
+        var a = h.Switch.PlaceSipCall("alice", "Alice", "room-s1");
+        h.Api("uuid_kill", a);
+
+        Assert.True(arrived.Wait(TimeSpan.FromSeconds(10)), "the CDR POST");
+        await Task.Delay(200);
+        Assert.Contains("CHANNEL_HANGUP", h.NamesOf(a));
+        Assert.DoesNotContain("CHANNEL_HANGUP_COMPLETE", h.NamesOf(a));   // FreeSWITCH has no answer yet
+        Assert.Equal("CS_REPORTING", h.Switch.Channel(a)?.State);
+
+        answer.Set();
+        await h.Switch.WhenCdrsSettledAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!h.NamesOf(a).Contains("CHANNEL_DESTROY"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "CHANNEL_DESTROY after the POST was answered");
+            await Task.Delay(20);
+        }
+        var names = h.NamesOf(a);
+        Assert.Equal(["CHANNEL_HANGUP_COMPLETE", "CHANNEL_DESTROY"], names.Where(n => n is "CHANNEL_HANGUP_COMPLETE" or "CHANNEL_DESTROY"));
+        Assert.Null(h.Switch.Channel(a));
+    }
+
     private static string[] Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
 }

@@ -81,6 +81,32 @@ internal sealed partial class CallEngine
         }
         SetRunning(c, "CS_REPORTING");
         SetHangupVars(c);
+        // switch_core_session_reporting_state runs the on_reporting state handlers first (mod_json_cdr posts the leg's
+        // CDR from there, in the session's thread, when queue-capacity is unset) and fires CHANNEL_HANGUP_COMPLETE
+        // after them: the rest of the teardown waits until the CDR is delivered or spooled.
+        var reported = Reporting?.Invoke(c);
+        if (reported is null || reported.IsCompleted)
+        {
+            FinishReported(c);
+            return;
+        }
+        c.ReportingCdr = true;
+        reported.ContinueWith(_ =>
+        {
+            lock (Sync)
+            {
+                // A restart while the POST was out ended the channel with the switch (its POST still lands or spools).
+                if (!c.Destroyed)
+                {
+                    FinishReported(c);
+                }
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>The teardown after the leg's CDR was reported: CHANNEL_HANGUP_COMPLETE, the partner's unbridge, DESTROY.</summary>
+    private void FinishReported(Channel c)
+    {
         Events.Fire(c, "CHANNEL_HANGUP_COMPLETE", CallSites.HangupComplete, vars: true,
             lead: e => e.Add("Hangup-Cause", c.HangupCause ?? "NORMAL_CLEARING"));
         var partner = c.BridgedTo;
@@ -98,7 +124,6 @@ internal sealed partial class CallEngine
             t.Dispose();
         }
         Channels.Remove(c.Uuid);
-        LegReported?.Invoke(c);
         foreach (var hook in c.DestroyHooks.ToArray())
         {
             hook(c);

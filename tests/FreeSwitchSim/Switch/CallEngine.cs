@@ -39,8 +39,11 @@ internal sealed partial class CallEngine
     /// <summary>Runs the <c>socket</c> app: the ESL layer's outbound dialer.</summary>
     public IOutboundSocketDialer? OutboundDialer { get; set; }
 
-    /// <summary>Called with a leg's final CHANNEL_HANGUP_COMPLETE event (mod_json_cdr hooks here).</summary>
-    public Action<Channel>? LegReported { get; set; }
+    /// <summary>
+    /// A leg's reporting state (mod_json_cdr hooks here): called before CHANNEL_HANGUP_COMPLETE with the leg's final
+    /// variables; the task completes when its CDR is delivered or spooled, and the teardown goes on after it.
+    /// </summary>
+    public Func<Channel, Task?>? Reporting { get; set; }
 
     /// <summary>mod_verto: logged-in browser clients.</summary>
     public Verto? Verto { get; set; }

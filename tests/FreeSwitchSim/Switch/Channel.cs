@@ -84,6 +84,8 @@ internal sealed class Channel
     /// <summary>Set once hangup started; the channel no longer runs apps.</summary>
     public bool HangingUp { get; set; }
     public bool Destroyed { get; set; }
+    /// <summary>In CS_REPORTING with its CDR POST out: the teardown goes on once it is delivered or spooled.</summary>
+    public bool ReportingCdr { get; set; }
 
     /// <summary>Applications running now, innermost last (park stays under apps that sendmsg runs inside it).</summary>
     public List<RunningApp> Running { get; } = new();

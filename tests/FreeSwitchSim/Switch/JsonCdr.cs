@@ -28,15 +28,20 @@ internal sealed class JsonCdr
 
     public string SpoolDir => _options.JsonCdrSpoolDir ?? Path.Combine(Path.GetTempPath(), "freeswitchsim-cdr-spool");
 
-    /// <summary>Called under the switch lock with the reported leg: the JSON is built now, posted in the background.</summary>
-    public void LegReported(Channel c, string coreUuid)
+    /// <summary>
+    /// Called under the switch lock with the reporting leg: the JSON is built now and posted in the background; the
+    /// task (null when no URL is set) completes once it is delivered or spooled.
+    /// </summary>
+    public Task? LegReported(Channel c, string coreUuid)
     {
         if (_options.JsonCdrUrl is null)
         {
-            return;
+            return null;
         }
         var json = CdrJson.Build(c, coreUuid, _options.Hostname);
-        Track(Task.Run(() => PostOrSpoolAsync(c.Uuid, json)));
+        var posted = Task.Run(() => PostOrSpoolAsync(c.Uuid, json));
+        Track(posted);
+        return posted;
     }
 
     /// <summary>Writes the leg's CDR straight to the spool (the module is going down with the switch): it is posted

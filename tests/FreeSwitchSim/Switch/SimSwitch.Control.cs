@@ -113,8 +113,12 @@ public sealed partial class SimSwitch
         {
             foreach (var c in _engine.Channels.Values)
             {
-                _engine.EndForShutdown(c);
-                _cdr.Spool(c, _engine.Bus.CoreUuid);
+                // A leg in its reporting state has its CDR on the way already (that POST delivers or spools it).
+                if (!c.ReportingCdr)
+                {
+                    _engine.EndForShutdown(c);
+                    _cdr.Spool(c, _engine.Bus.CoreUuid);
+                }
                 c.Destroyed = true;
                 foreach (var t in c.Timers)
                 {

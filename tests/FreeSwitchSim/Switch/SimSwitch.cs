@@ -35,7 +35,7 @@ public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, ISwitchChan
         _heartbeat = new Heartbeat(_engine);
         _api = new ApiCommands(_engine, _heartbeat);
         _cdr = new JsonCdr(options, _http, logger);
-        _engine.LegReported = leg => _cdr.LegReported(leg, _engine.Bus.CoreUuid);
+        _engine.Reporting = leg => _cdr.LegReported(leg, _engine.Bus.CoreUuid);
         _heartbeat.Start();
     }
 
