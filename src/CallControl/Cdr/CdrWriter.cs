@@ -97,7 +97,8 @@ public sealed class CdrWriter : IAsyncDisposable
             }
             else if (leg.Source == LegSource.JsonCdr && _options.PostHold > TimeSpan.Zero && !_held.ContainsKey(leg.LegUuid))
             {
-                // The POST came first (its event waits in a busy queue): it waits for the event in turn, briefly.
+                // The POST came first and a hold is configured (queue-capacity posting, where events may lag): it
+                // waits for the event in turn, briefly.
                 pending = new Pending(leg) { Due = DueAfter(_options.PostHold) };
                 _held.Add(leg.LegUuid, pending);
             }
@@ -115,7 +116,8 @@ public sealed class CdrWriter : IAsyncDisposable
     /// The event path: hands the leg over and returns at once (the event queue does not wait on the database). The
     /// leg is held for <see cref="CdrWriterOptions.EventHold"/> to meet its mod_json_cdr POST (or meets the POST held
     /// for it), then written as <see cref="WriteAsync"/> does; a failure is logged here (the POST is the backstop).
-    /// An event whose leg's POST this writer stored already (the event waited in a busy queue) is written at once and
+    /// An event whose leg's POST this writer stored already (FreeSWITCH's usual order: it fires the event after its
+    /// synchronous POST was answered) is written at once and
     /// without its variables: the document's are the same channel's, taken later, and merging 7 KB of them again into
     /// the stored ones cost PostgreSQL more than the rest of the row; its facts still fill in what the document lacked
     /// (our node name).
