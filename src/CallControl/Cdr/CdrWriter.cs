@@ -161,6 +161,18 @@ public sealed class CdrWriter : IAsyncDisposable
             TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// Whether this writer stored the leg's mod_json_cdr document within the last minute, so that an event of the
+    /// leg submitted now is written without its variables (see <see cref="Submit"/>).
+    /// </summary>
+    public bool IsStored(Guid legUuid)
+    {
+        lock (_lock)
+        {
+            return _posted.ContainsKey(legUuid);
+        }
+    }
+
     /// <summary>One upsert, now (the journal's replay calls it directly); throws when the database is unreachable.</summary>
     public async Task StoreAsync(LegUpsert leg, CancellationToken cancellationToken)
     {

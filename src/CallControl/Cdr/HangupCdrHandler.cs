@@ -21,7 +21,10 @@ public sealed class HangupCdrHandler(CdrWriter writer, ILogger<HangupCdrHandler>
             return ValueTask.CompletedTask;
         }
 
-        if (HangupEventMapper.Map(freeSwitchEvent, node) is not { } leg)
+        // FreeSWITCH fires the event after its synchronous POST was answered, so the leg's document is usually
+        // stored already: then only the event's facts are mapped (the writer would drop its variables anyway).
+        var withVariables = !Guid.TryParse(freeSwitchEvent.UniqueId, out var uuid) || !writer.IsStored(uuid);
+        if (HangupEventMapper.Map(freeSwitchEvent, node, withVariables) is not { } leg)
         {
             Log.CdrEventSkipped(logger, node, $"CHANNEL_HANGUP_COMPLETE without a channel UUID ('{freeSwitchEvent.UniqueId}')");
             return ValueTask.CompletedTask;

@@ -15,14 +15,32 @@ public static class HangupEventMapper
 
     private const string VariablePrefix = "variable_";
 
-    /// <summary>The row, or null when the event is not a CHANNEL_HANGUP_COMPLETE with a channel UUID.</summary>
-    public static LegUpsert? Map(EslEvent freeSwitchEvent, string node)
+    /// <summary>
+    /// The row, or null when the event is not a CHANNEL_HANGUP_COMPLETE with a channel UUID. With
+    /// <paramref name="withVariables"/> false only the facts are read (a dozen variables, looked up one by one): for a
+    /// leg whose mod_json_cdr document is stored already, whose variables the event's would not change (see
+    /// <see cref="CdrWriter.Submit"/>), so its 200-odd headers are not copied into a map only to be dropped.
+    /// </summary>
+    public static LegUpsert? Map(EslEvent freeSwitchEvent, string node, bool withVariables = true)
     {
         ArgumentNullException.ThrowIfNull(freeSwitchEvent);
         if (!string.Equals(freeSwitchEvent.EventName, EventName, StringComparison.Ordinal) ||
             !Guid.TryParse(freeSwitchEvent.UniqueId, out var legUuid))
         {
             return null;
+        }
+
+        if (!withVariables)
+        {
+            return LegVariables.Facts(
+                legUuid,
+                LegSource.Event,
+                name => LegVariables.Known(freeSwitchEvent.GetVariable(name)),
+                node,
+                jsonCdr: null,
+                channelName: freeSwitchEvent.ChannelName,
+                direction: freeSwitchEvent.CallDirection,
+                hangupCause: freeSwitchEvent.HangupCause);
         }
 
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);

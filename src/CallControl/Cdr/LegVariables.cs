@@ -28,26 +28,41 @@ internal static class LegVariables
         string? jsonCdr,
         string? channelName = null,
         string? direction = null,
+        string? hangupCause = null) =>
+        Facts(legUuid, source, name => Get(variables, name), node, jsonCdr, channelName, direction, hangupCause)
+            with { VariableMap = variables };
+
+    /// <summary>
+    /// The row's facts alone, each variable read through <paramref name="variable"/> (null when absent, empty or
+    /// <c>_undef_</c>, as <see cref="Get"/>): the same columns <see cref="ToUpsert"/> fills, without the variables.
+    /// </summary>
+    public static LegUpsert Facts(
+        Guid legUuid,
+        LegSource source,
+        Func<string, string?> variable,
+        string? node,
+        string? jsonCdr,
+        string? channelName = null,
+        string? direction = null,
         string? hangupCause = null) => new()
         {
             LegUuid = legUuid,
             Source = source,
-            CallId = Guid.TryParse(Get(variables, CallIdVariable), out var callId) ? callId : null,
-            Role = Get(variables, RoleVariable) is { } role && Roles.Contains(role) ? role : null,
-            ChannelName = channelName ?? Get(variables, "channel_name"),
-            Direction = direction ?? Get(variables, "direction"),
-            StartAt = FreeSwitchTime.FromMicroseconds(Get(variables, "start_uepoch")),
-            ProgressAt = FreeSwitchTime.FromMicroseconds(Get(variables, "progress_uepoch")),
-            ProgressMediaAt = FreeSwitchTime.FromMicroseconds(Get(variables, "progress_media_uepoch")),
-            AnswerAt = FreeSwitchTime.FromMicroseconds(Get(variables, "answer_uepoch")),
-            EndAt = FreeSwitchTime.FromMicroseconds(Get(variables, "end_uepoch")),
-            Duration = Int(Get(variables, "duration")),
-            Billsec = Int(Get(variables, "billsec")),
-            HangupCause = hangupCause ?? Get(variables, "hangup_cause"),
-            SipTermStatus = Get(variables, "sip_term_status"),
-            ReadCodec = Get(variables, "read_codec"),
-            WriteCodec = Get(variables, "write_codec"),
-            VariableMap = variables,
+            CallId = Guid.TryParse(variable(CallIdVariable), out var callId) ? callId : null,
+            Role = variable(RoleVariable) is { } role && Roles.Contains(role) ? role : null,
+            ChannelName = channelName ?? variable("channel_name"),
+            Direction = direction ?? variable("direction"),
+            StartAt = FreeSwitchTime.FromMicroseconds(variable("start_uepoch")),
+            ProgressAt = FreeSwitchTime.FromMicroseconds(variable("progress_uepoch")),
+            ProgressMediaAt = FreeSwitchTime.FromMicroseconds(variable("progress_media_uepoch")),
+            AnswerAt = FreeSwitchTime.FromMicroseconds(variable("answer_uepoch")),
+            EndAt = FreeSwitchTime.FromMicroseconds(variable("end_uepoch")),
+            Duration = Int(variable("duration")),
+            Billsec = Int(variable("billsec")),
+            HangupCause = hangupCause ?? variable("hangup_cause"),
+            SipTermStatus = variable("sip_term_status"),
+            ReadCodec = variable("read_codec"),
+            WriteCodec = variable("write_codec"),
             JsonCdr = jsonCdr,
             FreeswitchNode = node,
         };
@@ -58,7 +73,10 @@ internal static class LegVariables
 
     /// <summary>A variable's value, null when absent or empty (FreeSWITCH serialises empty plain values as <c>_undef_</c>).</summary>
     public static string? Get(IReadOnlyDictionary<string, string> variables, string name) =>
-        variables.TryGetValue(name, out var v) && v.Length > 0 && v != "_undef_" ? v : null;
+        Known(variables.TryGetValue(name, out var v) ? v : null);
+
+    /// <summary>A variable's value as read, null when absent or empty (or FreeSWITCH's <c>_undef_</c>).</summary>
+    public static string? Known(string? value) => value is { Length: > 0 } and not "_undef_" ? value : null;
 
     private static int? Int(string? text) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;

@@ -113,9 +113,11 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
         await using var writer = new CdrWriter(
             db.Legs, journal, Options.Create(new CdrWriterOptions()), new ServiceCollection().BuildServiceProvider(), NullLogger<CdrWriter>.Instance);
         var uuid = Guid.NewGuid();
+        Assert.False(writer.IsStored(uuid));
 
         Assert.Equal(CdrDurability.Stored, await writer.WriteAsync(CdrLeg(uuid), CancellationToken.None));
         Assert.Equal("json_cdr", (await db.Legs.GetAsync(uuid))!.Source);
+        Assert.True(writer.IsStored(uuid));                 // so the event handler maps the event's facts alone
         writer.Submit(EventLeg(uuid, call.Id));
 
         var row = await ServiceHostWait.UntilAsync(() => db.Legs.GetAsync(uuid), r => r?.Source == "both", "the event's write");

@@ -49,6 +49,37 @@ public sealed class HangupEventMapperTests
     }
 
     [Fact]
+    public void Map_without_variables_reads_the_same_facts_from_every_captured_hangup_complete()
+    {
+        var mapped = 0;
+        foreach (var scenario in new[] { "app-to-app", "caller-cancel", "fallback-answer", "fallback-busy", "fallback-early-media", "fallback-noanswer", "originate", "verto-two-party", "non-ascii" })
+        {
+            var events = Captures.Events(scenario);
+            try
+            {
+                foreach (var e in events.Where(x => x.EventName == "CHANNEL_HANGUP_COMPLETE"))
+                {
+                    var whole = HangupEventMapper.Map(e, "vm")!;
+                    var facts = HangupEventMapper.Map(e, "vm", withVariables: false)!;
+
+                    Assert.Null(facts.VariableMap);
+                    Assert.Null(facts.Variables);
+                    Assert.NotNull(whole.VariableMap);
+                    // Every other member, the call link and role included, is the one the whole mapping reads.
+                    Assert.Equal(whole with { Variables = null }, facts);
+                    mapped++;
+                }
+            }
+            finally
+            {
+                events.ForEach(x => x.Dispose());
+            }
+        }
+
+        Assert.True(mapped >= 10, $"only {mapped} CHANNEL_HANGUP_COMPLETE events found");
+    }
+
+    [Fact]
     public void Map_every_captured_hangup_complete_yields_a_row_with_its_cause()
     {
         var mapped = 0;
