@@ -23,6 +23,48 @@ public sealed class FreeSwitchNode : IAsyncDisposable
         "CUSTOM", "verto::login", "verto::client_disconnect",
     ];
 
+    /// <summary>
+    /// The applications the service runs with <c>sendmsg execute</c> (<see cref="NodeCommands.SendMsgExecuteAsync"/>
+    /// refuses any other): their CHANNEL_EXECUTE_COMPLETE, which completes the command and which the router reads, is
+    /// the only one <see cref="Filters"/> lets through.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ExecutedApplications = ["bridge"];
+
+    /// <summary>
+    /// The filters applied with <see cref="Subscriptions"/>. Once a socket has a filter, mod_event_socket sends an
+    /// event only when some filter matches it, so every subscribed event is let through by name, except
+    /// CHANNEL_EXECUTE_COMPLETE, which passes only for the <see cref="ExecutedApplications"/>. FreeSWITCH fires that
+    /// event, with all the channel's variables, for every application a channel runs: the room dialplan's set, export
+    /// and park alone make four per verto leg in the captures, each as large as a CHANNEL_HANGUP_COMPLETE. Filtered
+    /// events are never serialised by FreeSWITCH nor parsed here.
+    /// </summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Filters = FiltersFor(Subscriptions);
+
+    private static List<KeyValuePair<string, string>> FiltersFor(IReadOnlyList<string> subscriptions)
+    {
+        var filters = new List<KeyValuePair<string, string>>();
+        foreach (var name in subscriptions)
+        {
+            if (name != "CHANNEL_EXECUTE_COMPLETE")
+            {
+                filters.Add(new("Event-Name", name));
+            }
+
+            if (name == "CUSTOM")
+            {
+                // The words after CUSTOM are subclasses; their events are named CUSTOM.
+                break;
+            }
+        }
+
+        if (subscriptions.Contains("CHANNEL_EXECUTE_COMPLETE"))
+        {
+            filters.AddRange(ExecutedApplications.Select(app => new KeyValuePair<string, string>("Application", app)));
+        }
+
+        return filters;
+    }
+
     private readonly FreeSwitchNodeOptions _options;
     private readonly EventDispatcher _dispatcher;
     private readonly IReadOnlyList<INodeConnectionListener> _listeners;
@@ -106,6 +148,11 @@ public sealed class FreeSwitchNode : IAsyncDisposable
         // While disconnected the client only records these; it sends them on each (re)connection before it
         // publishes the connection, so no event of interest is missed between connect and subscribe.
         await Client.SubscribeAsync(Subscriptions, cancellationToken).ConfigureAwait(false);
+        foreach (var (header, value) in Filters)
+        {
+            await Client.FilterAsync(header, value, cancellationToken).ConfigureAwait(false);
+        }
+
         _pump = Task.Run(PumpAsync, CancellationToken.None);
         _notify = Task.Run(NotifyAsync, CancellationToken.None);
         await Client.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -45,9 +45,13 @@ public sealed class NodeCommands
     public Task<EslResult> BgApiAsync(string command, string? args = null, CancellationToken cancellationToken = default) =>
         Steered.BgApiAsync(Word(command, nameof(command)), args, cancellationToken);
 
-    /// <summary><c>sendmsg &lt;uuid&gt; execute &lt;app&gt; &lt;args&gt;</c>, completing on its CHANNEL_EXECUTE_COMPLETE.</summary>
+    /// <summary>
+    /// <c>sendmsg &lt;uuid&gt; execute &lt;app&gt; &lt;args&gt;</c>, completing on its CHANNEL_EXECUTE_COMPLETE. Only the
+    /// <see cref="FreeSwitchNode.ExecutedApplications"/>: the node's filters drop every other application's completion,
+    /// so the command would never complete.
+    /// </summary>
     public Task<EslExecuteResult> SendMsgExecuteAsync(string uuid, string application, string? args = null, CancellationToken cancellationToken = default) =>
-        Steered.ExecuteAsync(Uuid(uuid), Word(application, nameof(application)), args, eventLock: false, cancellationToken);
+        Steered.ExecuteAsync(Uuid(uuid), Executed(application), args, eventLock: false, cancellationToken);
 
     /// <summary><c>sendmsg &lt;uuid&gt; hangup &lt;cause&gt;</c>.</summary>
     public Task<EslResult> HangupAsync(string uuid, string cause = "NORMAL_CLEARING", CancellationToken cancellationToken = default) =>
@@ -153,6 +157,19 @@ public sealed class NodeCommands
         }
 
         return word;
+    }
+
+    private static string Executed(string application)
+    {
+        Word(application, nameof(application));
+        if (!FreeSwitchNode.ExecutedApplications.Contains(application))
+        {
+            throw new ArgumentException(
+                $"'{application}' is not one of the applications the node's event filters let complete ({string.Join(", ", FreeSwitchNode.ExecutedApplications)}).",
+                nameof(application));
+        }
+
+        return application;
     }
 
     private static string Value(string value)

@@ -29,6 +29,19 @@ public sealed class NodeCommandsTests
     }
 
     [Theory]
+    [InlineData("park")]
+    [InlineData("playback")]
+    [InlineData("bridge;park")]
+    public async Task Sendmsg_execute_refuses_an_application_whose_completion_the_filters_drop(string application)
+    {
+        await using var client = NotConnected();
+        var commands = new NodeCommands("n1", client);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => commands.SendMsgExecuteAsync(Leg, application));
+        Assert.Equal("application", refused.ParamName);
+    }
+
+    [Theory]
     [InlineData("normal_clearing")]
     [InlineData("NORMAL CLEARING")]
     [InlineData("USER_BUSY\n")]

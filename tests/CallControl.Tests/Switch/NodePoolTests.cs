@@ -48,6 +48,61 @@ public sealed class NodePoolTests
     }
 
     [Fact]
+    public async Task Pool_gets_the_bridge_apps_execute_complete_and_not_the_dialplans_others()
+    {
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorHostOptions());
+        var fired = new ConcurrentQueue<string>();
+        sim.Switch.EventFired += e =>
+        {
+            if (e.Name == "CHANNEL_EXECUTE_COMPLETE")
+            {
+                fired.Enqueue(e.Get("Application") ?? "?");
+            }
+        };
+        var handler = new RecordingHandler();
+        await using var pool = Pool(handler, new RecordingListener(), ("n1", sim.EslPort));
+        await pool.StartAsync(CancellationToken.None);
+        await ServiceHostWait.UntilAsync(() => pool.AnyConnected, "n1 connected");
+        Assert.True(await sim.Switch.LoginAsync("1000", "1234", CancellationToken.None));
+        var uuid = sim.Switch.PlaceCall("1000", "room-q");
+        await ServiceHostWait.UntilAsync(() => handler.For(uuid).Contains("CHANNEL_PARK"), "CHANNEL_PARK");
+
+        // The carrier answers busy: the bridge app ends at once, with its CHANNEL_EXECUTE_COMPLETE.
+        var bridge = await pool.Commands("n1")!.SendMsgExecuteAsync(uuid, "bridge", "sofia/gateway/carrier_busy/+15550001111");
+        await ServiceHostWait.UntilAsync(() => handler.AppsFor(uuid).Contains("bridge"), "the bridge's CHANNEL_EXECUTE_COMPLETE");
+        sim.Switch.Hangup(uuid);
+        await ServiceHostWait.UntilAsync(() => handler.For(uuid).Contains("CHANNEL_HANGUP_COMPLETE"), "CHANNEL_HANGUP_COMPLETE");
+
+        Assert.Equal("bridge", bridge.Application);
+        // The simulator ran the room dialplan's applications (set, export, park) before the bridge ...
+        Assert.Contains("set", fired);
+        Assert.Contains("park", fired);
+        Assert.Contains("bridge", fired);
+        // ... and only the bridge's completion reached the service; every other subscribed event still did.
+        Assert.Equal(["bridge"], handler.AppsFor(uuid));
+        Assert.Equal(1, handler.For(uuid).Count(n => n == "CHANNEL_EXECUTE_COMPLETE"));
+        foreach (var name in new[] { "CHANNEL_CREATE", "CHANNEL_PARK", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE" })
+        {
+            Assert.Contains(name, handler.For(uuid));
+        }
+    }
+
+    [Fact]
+    public void Filters_let_every_subscribed_event_through_by_name_and_execute_complete_only_for_bridge()
+    {
+        var filters = FreeSwitchNode.Filters.Select(f => $"{f.Key} {f.Value}").ToList();
+
+        Assert.Contains("Event-Name CUSTOM", filters);
+        Assert.Contains("Event-Name BACKGROUND_JOB", filters);
+        Assert.Equal(["bridge"], FreeSwitchNode.ExecutedApplications);
+        Assert.Contains("Application bridge", filters);
+        Assert.DoesNotContain("Event-Name CHANNEL_EXECUTE_COMPLETE", filters);
+        Assert.DoesNotContain(filters, f => f.Contains("verto::", StringComparison.Ordinal));   // subclasses are CUSTOM events
+        var named = FreeSwitchNode.Subscriptions.TakeWhile(n => n != "CUSTOM").Where(n => n != "CHANNEL_EXECUTE_COMPLETE");
+        Assert.All(named, n => Assert.Contains($"Event-Name {n}", filters));
+    }
+
+    [Fact]
     public async Task Pool_reconnects_after_a_drop_and_tells_listeners()
     {
         await using var sim = await SimulatorHost.StartAsync(new SimulatorHostOptions());
@@ -109,7 +164,12 @@ public sealed class NodePoolTests
     {
         private readonly ConcurrentDictionary<string, List<string>> _byChannel = new();
 
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _apps = new();
+
         public ConcurrentBag<string> Nodes { get; } = [];
+
+        /// <summary>The applications of the channel's CHANNEL_EXECUTE_COMPLETE events, in order.</summary>
+        public List<string> AppsFor(string uuid) => [.. _apps.GetOrAdd(uuid, _ => new())];
 
         public List<string> For(string uuid)
         {
@@ -129,6 +189,11 @@ public sealed class NodePoolTests
                 lock (list)
                 {
                     list.Add(freeSwitchEvent.EventName!);
+                }
+
+                if (freeSwitchEvent.EventName == "CHANNEL_EXECUTE_COMPLETE")
+                {
+                    _apps.GetOrAdd(uuid, _ => new()).Enqueue(freeSwitchEvent.Application ?? "?");
                 }
             }
 
