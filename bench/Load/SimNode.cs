@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using CallControl.Esl.Connection;
 using FreeSwitchSim;
 using FreeSwitchSim.Core;
 using FreeSwitchSim.Switch;
@@ -90,23 +89,34 @@ internal sealed class InProcessSim(SimulatorHost host, SimSwitchOptions options)
 
 /// <summary>
 /// The standalone simulator (FreeSwitchSim.dll) as a child process, as FreeSWITCH is beside the service: driven over
-/// its control API, its events read over an ESL connection of the benchmark's own, so the benchmark process's CPU and
+/// its control API, the clock's events read from the control API's light event feed, so the benchmark process's CPU and
 /// heap are the service's (and the driver's), and the simulator's CPU is read from the child.
 /// </summary>
 internal sealed class ProcessSim : ISimNode
 {
     private readonly Process _process;
     private readonly HttpClient _control;
-    private readonly EslConnection _events;
+    // The headers the clock reads, in the order the feed writes them after the event name and Unique-ID.
+    private static readonly string[] FeedHeaders = ["Channel-Name", "Bridge-B-Unique-ID", "Other-Leg-Unique-ID"];
+
+    private readonly HttpClient _feedClient;
+    private readonly HttpResponseMessage _feed;
     private readonly Task _pump;
 
-    private ProcessSim(Process process, HttpClient control, EslConnection events, Task pump, int eslPort)
+    private ProcessSim(Process process, HttpClient control, HttpClient feedClient, HttpResponseMessage feed, Task pump, int eslPort)
     {
         _process = process;
         _control = control;
-        _events = events;
+        _feedClient = feedClient;
+        _feed = feed;
         _pump = pump;
         EslPort = eslPort;
+    }
+
+    private static string? FeedValue(string[] fields, string header)
+    {
+        var i = Array.IndexOf(FeedHeaders, header);
+        return i < 0 || fields[2 + i].Length == 0 ? null : Uri.UnescapeDataString(fields[2 + i]);
     }
 
     /// <summary>The node's max-sessions: FreeSWITCH's default of 1000 is what the service protects (no new rooms at
@@ -179,38 +189,49 @@ internal sealed class ProcessSim : ISimNode
             BaseAddress = new Uri($"http://127.0.0.1:{controlPort}"),
             Timeout = TimeSpan.FromSeconds(30),
         };
+        // The clock's events come from the simulator's light feed (GET /events), not from an ESL listener of ours:
+        // each ESL event carries all of the channel's variables, and parsing four kinds of them here, besides the
+        // service's, was driver work counted as the service's CPU (and serialising them was the simulator's).
+        var feedClient = new HttpClient { BaseAddress = control.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        EslConnection? events = null;
-        while (events is null)
+        HttpResponseMessage? feed = null;
+        while (feed is null)
         {
             try
             {
-                events = await EslConnection.ConnectAsync(new EslConnectionOptions
-                {
-                    Port = eslPort,
-                    Password = "ClueCon",
-                    Name = "load-bench-clock",
-                    EventQueueCapacity = 100_000,
-                }).ConfigureAwait(false);
+                feed = await feedClient.GetAsync(
+                    $"/events?names=CHANNEL_PARK,CHANNEL_ANSWER,CHANNEL_BRIDGE,CHANNEL_DESTROY&headers={string.Join(',', FeedHeaders)}",
+                    HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+                feed.EnsureSuccessStatusCode();
             }
-            catch (Exception e) when (e is EslConnectionException or SocketException && DateTime.UtcNow < deadline && !process.HasExited)
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
+                feed?.Dispose();
+                feed = null;
                 await Task.Delay(100).ConfigureAwait(false);
             }
         }
 
-        await events.SubscribeAsync(["CHANNEL_PARK", "CHANNEL_ANSWER", "CHANNEL_BRIDGE", "CHANNEL_DESTROY"]).ConfigureAwait(false);
+        var lines = new StreamReader(await feed.Content.ReadAsStreamAsync().ConfigureAwait(false));
         var pump = Task.Run(async () =>
         {
-            await foreach (var e in events.Events.ReadAllAsync().ConfigureAwait(false))
+            try
             {
-                using (e)
+                while (await lines.ReadLineAsync().ConfigureAwait(false) is { } line)
                 {
-                    clock.OnEvent(e.EventName ?? "", e["Unique-ID"], e.GetHeader);
+                    var fields = line.Split('\t');
+                    if (fields.Length == 2 + FeedHeaders.Length)
+                    {
+                        clock.OnEvent(fields[0], fields[1], header => FeedValue(fields, header));
+                    }
                 }
             }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or HttpRequestException or OperationCanceledException)
+            {
+                // The feed ends when the simulator stops or the benchmark disposes it.
+            }
         });
-        return new ProcessSim(process, control, events, pump, eslPort);
+        return new ProcessSim(process, control, feedClient, feed, pump, eslPort);
     }
 
     public async Task<bool> LoginAsync(string login, string password)
@@ -250,7 +271,8 @@ internal sealed class ProcessSim : ISimNode
 
     public async ValueTask DisposeAsync()
     {
-        await _events.DisposeAsync().ConfigureAwait(false);
+        _feed.Dispose();
+        _feedClient.Dispose();
         await _pump.ConfigureAwait(false);
         _control.Dispose();
         if (!_process.HasExited)

@@ -111,6 +111,41 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsync("/clients/a%20b/logout", null)).StatusCode);
     }
 
+    [Fact]
+    public async Task Events_feed_streams_the_named_events_in_order_with_the_asked_headers()
+    {
+        using var response = await _http.GetAsync(
+            "/events?names=CHANNEL_PARK,CHANNEL_HANGUP_COMPLETE&headers=Channel-Name,Hangup-Cause,No-Such-Header",
+            HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var lines = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        // The subscription is in place once the response has started: nothing fired after it is missed.
+        var uuid = await LoginAndCallAsync("room-feed1");
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsync($"/channels/{uuid}/answer", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsJsonAsync($"/channels/{uuid}/hangup", new { cause = "NORMAL_CLEARING" })).StatusCode);
+        using var timeout = new CancellationTokenSource(EslTestClient.Timeout);
+        var park = (await lines.ReadLineAsync(timeout.Token))!.Split('\t');
+        var hangup = (await lines.ReadLineAsync(timeout.Token))!.Split('\t');
+
+        // Only the named events (no CHANNEL_CREATE, CHANNEL_STATE, ... between them), values percent-encoded,
+        // an absent header empty.
+        Assert.Equal(["CHANNEL_PARK", uuid, "verto.rtc%2Froom-feed1", "", ""], park);
+        Assert.Equal(["CHANNEL_HANGUP_COMPLETE", uuid, "verto.rtc%2Froom-feed1", "NORMAL_CLEARING", ""], hangup);
+    }
+
+    [Theory]
+    [InlineData("/events")]
+    [InlineData("/events?names=")]
+    [InlineData("/events?names=CHANNEL_PARK%0ACHANNEL_BRIDGE")]
+    [InlineData("/events?names=CHANNEL_PARK&headers=Bad%20Header")]
+    public async Task Events_feed_refuses_a_bad_subscription(string path)
+    {
+        using var response = await _http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(EslTestClient.Timeout);

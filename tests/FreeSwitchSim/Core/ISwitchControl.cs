@@ -35,6 +35,9 @@ public interface ISwitchControl
 
     IReadOnlyList<ChannelSnapshot> Channels();
 
+    /// <summary>Every event the switch fires, in firing order, raised on the firing thread (keep handlers short).</summary>
+    event Action<SimEvent>? EventFired;
+
     ChannelSnapshot? Channel(string uuid);
 
     /// <summary>Replaces a carrier gateway's number rules (longest matching prefix wins, the gateway default otherwise).</summary>

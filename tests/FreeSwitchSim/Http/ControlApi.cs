@@ -38,6 +38,7 @@ public static partial class ControlApi
         app.MapChannels();
         app.MapGateways();
         app.MapFaults();
+        app.MapGet("/events", StreamEventsAsync);
         return app;
     }
 
