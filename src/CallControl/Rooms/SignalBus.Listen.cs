@@ -151,7 +151,18 @@ public sealed partial class SignalBus
         }
 
         Enqueue(New(SignalKind.Heartbeat));
-        Enqueue(New(SignalKind.SyncRequest));
+        if (again && lostAt is { } since)
+        {
+            // Deaf and mute since then: peers' room events for sockets here were not heard, and ours for sockets
+            // there were dropped. Both sides re-send their sockets where the calls changed since then stand.
+            Enqueue(New(SignalKind.SyncRequest) with { Since = since });
+            RequestResync(since);
+        }
+        else
+        {
+            Enqueue(New(SignalKind.SyncRequest));
+        }
+
         AnnounceSnapshot();
     }
 

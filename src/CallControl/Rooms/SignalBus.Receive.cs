@@ -81,6 +81,11 @@ public sealed partial class SignalBus
                 break;
             case SignalKind.SyncRequest when message.Target is null || message.Target == _instance:
                 AnnounceSnapshot();
+                if (message.Since is { } since)
+                {
+                    RequestResync(since);
+                }
+
                 break;
             case SignalKind.RoomEvent:
                 await _hub.NotifyAsync(message.User!, message.Event!, _stop.Token).ConfigureAwait(false);

@@ -38,6 +38,63 @@ public sealed class SignalHub : ICallNotifier
         }
     }
 
+    /// <summary>
+    /// Brings the connections of <paramref name="users"/> back in step after events may have been missed: each is held
+    /// (events pushed meanwhile wait), <paramref name="load"/> reads where the users' calls stand, each user's events
+    /// are sent to every connection of theirs held here, and then the held connections are let go, so an event pushed
+    /// during the read follows the state it supersedes instead of being overtaken by it. How many events went out.
+    /// </summary>
+    internal async Task<int> ResyncAsync(
+        IReadOnlyCollection<string> users,
+        Func<CancellationToken, Task<IReadOnlyList<(string User, RoomEvent Event)>>> load,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(load);
+        var held = new List<(string User, Connection Connection)>();
+        try
+        {
+            foreach (var user in users)
+            {
+                if (!_users.TryGetValue(user, out var connections))
+                {
+                    continue;
+                }
+
+                foreach (var connection in connections.Values)
+                {
+                    if (await connection.TryHoldAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        held.Add((user, connection));
+                    }
+                }
+            }
+
+            var sent = 0;
+            foreach (var events in (await load(cancellationToken).ConfigureAwait(false)).GroupBy(e => e.User, e => e.Event))
+            {
+                var payloads = events.Select(Serialize).ToList();
+                foreach (var (_, connection) in held.Where(h => h.User == events.Key))
+                {
+                    foreach (var payload in payloads)
+                    {
+                        await connection.SendHeldAsync(payload, cancellationToken).ConfigureAwait(false);
+                        sent++;
+                    }
+                }
+            }
+
+            return sent;
+        }
+        finally
+        {
+            foreach (var (_, connection) in held)
+            {
+                connection.Release();
+            }
+        }
+    }
+
     /// <summary>The users with at least one connection here.</summary>
     internal IEnumerable<string> OnlineUsers => _users.Where(p => !p.Value.IsEmpty).Select(p => p.Key);
 
@@ -148,12 +205,38 @@ public sealed class SignalHub : ICallNotifier
             }
         }
 
-        /// <summary>Lets pushed events through (once; later calls do nothing).</summary>
+        /// <summary>
+        /// Takes the send slot from a connection already serving (see <see cref="SignalHub.ResyncAsync"/>): false when it
+        /// closed meanwhile. While held, only <see cref="SendHeldAsync"/> sends; <see cref="Release"/> gives it back.
+        /// </summary>
+        public async Task<bool> TryHoldAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _held, 1);
+            return true;
+        }
+
+        /// <summary>Lets pushed events through (once per hold; later calls do nothing, and so does a closed connection).</summary>
         public void Release()
         {
             if (Interlocked.Exchange(ref _held, 0) == 1)
             {
-                _send.Release();
+                try
+                {
+                    _send.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Closed while held: nobody sends on it any more.
+                }
             }
         }
 

@@ -49,4 +49,10 @@ internal static partial class SignalLog
 
     [LoggerMessage(3114, LogLevel.Warning, "Signal bus: no instance confirmed taking {Action} on room {RoomId} within {Timeout}; the request is answered 503")]
     public static partial void ForwardUnconfirmed(ILogger logger, string roomId, string action, TimeSpan timeout);
+
+    [LoggerMessage(3115, LogLevel.Information, "Signal bus: events since {Since:o} may have been missed; {Events} state events re-sent to the sockets of {Users} users here")]
+    public static partial void Resynced(ILogger logger, DateTime since, int events, int users);
+
+    [LoggerMessage(3116, LogLevel.Warning, "Signal bus: the sockets here could not be brought back in step after a gap since {Since:o}")]
+    public static partial void ResyncFailed(ILogger logger, DateTime since, Exception exception);
 }

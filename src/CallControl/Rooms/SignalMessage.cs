@@ -51,6 +51,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
     public const int MaxInstanceLength = 64;
     private const int MaxFieldLength = 128;
     private const int Version = 1;
+    private const long MaxUnixMilliseconds = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z, DateTimeOffset's limit
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -71,6 +72,12 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
 
     /// <summary>A sync request for one instance only (null: everyone).</summary>
     public string? Target { get; init; }
+
+    /// <summary>
+    /// On a sync request: the sender's listener was down from this moment (UTC), so room events it sent or should
+    /// have heard since may be lost; the receivers re-send their sockets the state of the calls that changed since.
+    /// </summary>
+    public DateTime? Since { get; init; }
 
     public RoomEvent? Event { get; init; }
 
@@ -182,6 +189,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         C = Kind == SignalKind.Snapshot ? Chunk : null,
         T = Kind == SignalKind.Snapshot ? Chunks : null,
         To = Target,
+        Sn = Since is { } since ? new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null,
         E = Event,
         R = Room,
         A = Action,
@@ -224,6 +232,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             { Kind: SignalKind.Snapshot } when w.Sid is null or < 0 || w.T is null or < 1 or > 100_000 || w.C is null || w.C < 0 || w.C >= w.T =>
                 "snapshot without a valid id and chunk",
             { Kind: SignalKind.SyncRequest } when w.To is not null && !ValidName(w.To, MaxInstanceLength) => "sync request with an invalid target",
+            { Kind: SignalKind.SyncRequest } when w.Sn is <= 0 or > MaxUnixMilliseconds => "sync request with an invalid since",
             { Kind: SignalKind.RoomEvent } when !ValidUser(w.U) || !ValidEvent(w.E) => "room event without a valid user and event",
             { Kind: SignalKind.RoomAction } when !RoomRequestValidation.IsRoomId(w.R) || !RoomAction.IsKnown(w.A) ||
                 (w.Rq is not null && !ValidName(w.Rq, MaxInstanceLength)) => "room action without a valid room and action",
@@ -245,6 +254,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             Chunk = w.C ?? 0,
             Chunks = w.T ?? 0,
             Target = w.To,
+            Since = w.Sn is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime : null,
             Event = w.E,
             Room = w.R,
             Action = w.A,
@@ -296,6 +306,9 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         public int? T { get; set; }
 
         public string? To { get; set; }
+
+        /// <summary><see cref="Since"/>, in Unix milliseconds.</summary>
+        public long? Sn { get; set; }
 
         public RoomEvent? E { get; set; }
 

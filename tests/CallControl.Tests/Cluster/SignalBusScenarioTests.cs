@@ -148,6 +148,93 @@ public sealed class SignalBusScenarioTests
     }
 
     [Fact]
+    public async Task An_instance_listening_again_after_a_gap_re_sends_its_sockets_where_their_calls_stand_and_so_do_its_peers()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob"));
+        await using var tap = await BusTap.StartAsync(a.Bus.Channel);
+        await using var calleeSignal = await b.ConnectSignalingAsync(callee);
+        await using var callerSignal = await a.ConnectSignalingAsync(caller);
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob on B");
+        var room = await a.ClientFor(caller).CreateRoomAsync(new { callee });
+        await calleeSignal.UntilAsync("invite");
+        var (resyncsA, resyncsB) = (a.Bus.Resyncs, b.Bus.Resyncs);
+
+        // PostgreSQL ends B's listening session: while it is down, room events for bob's socket could be lost.
+        await using (var admin = Npgsql.NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString))
+        {
+            await using var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1");
+            kill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SignalBus.ApplicationNamePrefix + b.Id });
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+
+        // Listening again, B tells its peers since when, and re-sends bob the state of his call ...
+        await ServiceHostWait.UntilAsync(
+            () => tap.Messages.Any(m => m.Kind == SignalKind.SyncRequest && m.Instance == b.Id && m.Since is not null),
+            "B's sync request naming when its gap began");
+        var state = await calleeSignal.UntilAsync("state");
+        Assert.Equal(room.CallId.ToString(), state.GetProperty("callId").GetString());
+        Assert.Equal("ringing", state.GetProperty("status").GetString());
+        Assert.True(b.Bus.Resyncs > resyncsB);
+        // ... and A, whose events B may have missed and which may have dropped its own meanwhile, re-sends alice hers.
+        Assert.Equal(room.CallId.ToString(), (await callerSignal.UntilAsync("state")).GetProperty("callId").GetString());
+        await ServiceHostWait.UntilAsync(() => a.Bus.Resyncs > resyncsA, "A's resync");
+
+        await a.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
+        await calleeSignal.UntilAsync("canceled");
+    }
+
+    [Fact]
+    public async Task A_sync_request_naming_a_gap_re_sends_a_call_that_ended_in_it_with_its_final_status()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (a, b) = (world.Instances[0], world.Instances[1]);
+        var (caller, callee) = (await a.AddUserAsync("alice"), await a.AddUserAsync("bob"));
+        await using var tap = await BusTap.StartAsync(a.Bus.Channel);
+        await using var calleeSignal = await b.ConnectSignalingAsync(callee);
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob on B");
+        var room = await a.ClientFor(caller).CreateRoomAsync(new { callee });
+        await calleeSignal.UntilAsync("invite");
+        await a.ClientFor(caller).DeleteAsync($"/api/rooms/{room.RoomId}");
+        await calleeSignal.UntilAsync("canceled");
+        var earlier = await a.ClientFor(caller).CreateRoomAsync(new { callee });   // still ringing: in progress
+        await calleeSignal.UntilAsync("invite");
+
+        // A peer that was deaf for the last minute says so (as B's own recovery does in the test above).
+        await tap.PublishAsync(tap.As("peer-x", "inc-x", SignalKind.SyncRequest) with { Since = DateTime.UtcNow.AddMinutes(-1) });
+
+        // Bob's socket hears both calls as they stand now: the one that ended during the gap, with its final status.
+        var states = new Dictionary<string, string>();
+        while (states.Count < 2)
+        {
+            var state = await calleeSignal.UntilAsync("state");
+            states[state.GetProperty("callId").GetString()!] = state.GetProperty("status").GetString()!;
+        }
+
+        Assert.Equal("canceled", states[room.CallId.ToString()]);
+        Assert.Equal("ringing", states[earlier.CallId.ToString()]);
+    }
+
+    [Fact]
+    public void A_sync_request_carries_its_since_and_one_with_a_bad_since_is_refused()
+    {
+        var since = new DateTime(2026, 11, 27, 9, 30, 15, 250, DateTimeKind.Utc);
+        var message = new SignalMessage(SignalKind.SyncRequest, "i1", "n1", 7) { Since = since };
+
+        var decoded = SignalMessage.TryDecode(message.Encode(), out var error);
+
+        Assert.Null(error);
+        Assert.Equal(since, decoded!.Since);
+        Assert.Null(SignalMessage.TryDecode(new SignalMessage(SignalKind.SyncRequest, "i1", "n1", 8).Encode(), out _)!.Since);
+        foreach (var bad in new[] { "0", "-5", "253402300800000", "\"yesterday\"" })
+        {
+            Assert.Null(SignalMessage.TryDecode($$"""{"v":1,"k":"sync","i":"i1","n":"n1","q":9,"sn":{{bad}}}""", out var why));
+            Assert.NotNull(why);
+        }
+    }
+
+    [Fact]
     public async Task A_cancel_received_by_the_instance_not_steering_the_call_is_handed_to_the_one_that_does()
     {
         await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);

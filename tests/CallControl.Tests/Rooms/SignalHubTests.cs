@@ -34,6 +34,61 @@ public sealed class SignalHubTests
     }
 
     [Fact]
+    public async Task A_resync_holds_the_users_sockets_so_an_event_pushed_while_it_reads_follows_the_state_it_read()
+    {
+        var hub = new SignalHub();
+        var sent = new MemoryStream();
+        using var socket = WebSocket.CreateFromStream(sent, new WebSocketCreationOptions { IsServer = true });
+        hub.Register("bob", socket);
+        var call = Guid.NewGuid();
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var proceed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var resync = hub.ResyncAsync(
+            ["bob", "nobody-here"],
+            async _ =>
+            {
+                reading.SetResult();
+                await proceed.Task;
+                return [("bob", new CallControl.Calls.Router.RoomEvent("state", "r1", call, "ringing", "alice", "audio"))];
+            },
+            CancellationToken.None);
+        await reading.Task;
+        // The call moves on while the resync reads: its event waits for the state read before it.
+        var pushed = hub.NotifyAsync("bob", new CallControl.Calls.Router.RoomEvent("canceled", "r1", call, "canceled", "alice", "audio"), CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(pushed.IsCompleted);
+        proceed.SetResult();
+
+        Assert.Equal(1, await resync);
+        await pushed;
+        Assert.Equal(["state:ringing", "canceled:canceled"], Frames(sent.ToArray()));
+    }
+
+    // The server's text frames (unmasked) in order, as "type:status".
+    private static List<string> Frames(byte[] bytes)
+    {
+        var frames = new List<string>();
+        var i = 0;
+        while (i < bytes.Length)
+        {
+            var length = bytes[i + 1] & 0x7f;
+            i += 2;
+            if (length == 126)
+            {
+                length = (bytes[i] << 8) | bytes[i + 1];
+                i += 2;
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(bytes.AsMemory(i, length));
+            frames.Add($"{json.RootElement.GetProperty("type").GetString()}:{json.RootElement.GetProperty("status").GetString()}");
+            i += length;
+        }
+
+        return frames;
+    }
+
+    [Fact]
     public async Task Sockets_registered_and_closed_at_once_by_many_users_leave_exactly_the_open_ones()
     {
         var hub = new SignalHub();
