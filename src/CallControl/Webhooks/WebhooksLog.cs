@@ -20,4 +20,10 @@ internal static partial class WebhooksLog
 
     [LoggerMessage(6006, LogLevel.Warning, "Webhooks are off: Webhooks:Secret is not set, so no status events are recorded")]
     public static partial void Disabled(ILogger logger);
+
+    [LoggerMessage(6007, LogLevel.Warning, "Webhook jobs: {Capacity} are waiting to be enqueued; new ones are left to the dispatcher's sweep (logged once until there is room)")]
+    public static partial void EnqueueQueueFull(ILogger logger, int capacity);
+
+    [LoggerMessage(6008, LogLevel.Warning, "Webhook {EventId}: its delivery job could not be enqueued; the dispatcher's sweep enqueues it again")]
+    public static partial void EnqueueFailed(ILogger logger, Guid eventId, Exception exception);
 }

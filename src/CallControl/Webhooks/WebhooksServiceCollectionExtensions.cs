@@ -8,7 +8,8 @@ public static class WebhooksServiceCollectionExtensions
 {
     /// <summary>
     /// Adds status webhooks: the <c>Webhooks</c> options (checked at start), the event store and admin query, the
-    /// delivery (a named HttpClient that follows no redirect) as Hangfire jobs, the dispatcher of due retries, the
+    /// delivery (a named HttpClient that follows no redirect) as Hangfire jobs enqueued off the caller's path
+    /// (<see cref="QueuedWebhookJobs"/>), the dispatcher of due retries, the
     /// call status observer and the recording status sink. Needs the data part and the jobs (Hangfire) part.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services)
@@ -21,7 +22,11 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton(sp => new WebhookQuery(sp.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(DataServiceCollectionExtensions.AdminDataSourceKey)));
         services.AddSingleton<WebhookPublisher>();
         services.AddSingleton<WebhookDelivery>();
-        services.AddSingleton<IWebhookJobs, HangfireWebhookJobs>();
+        // Hangfire's enqueue runs from a background loop: recording an event (under a call's gate) does not wait for it.
+        services.AddSingleton<HangfireWebhookJobs>();
+        services.AddSingleton(sp => new QueuedWebhookJobs(sp.GetRequiredService<HangfireWebhookJobs>(), sp.GetRequiredService<ILogger<QueuedWebhookJobs>>()));
+        services.AddSingleton<IWebhookJobs>(sp => sp.GetRequiredService<QueuedWebhookJobs>());
+        services.AddHostedService(sp => sp.GetRequiredService<QueuedWebhookJobs>());
         services.AddTransient<WebhookDeliveryJob>();
         services.AddSingleton<ICallStatusObserver, CallStatusWebhooks>();
         services.AddSingleton<IRecordingStatusSink, RecordingStatusWebhooks>();
