@@ -194,11 +194,20 @@ internal static class DemoCommand
         private async Task FinishAsync(string user, RoomAccess room, string status, int legCount, CancellationToken ct)
         {
             await UntilAsync(user, room, status, ct).ConfigureAwait(false);
+            DateTime? complete = null;
             for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(250, ct).ConfigureAwait(false))
             {
                 var rows = await legs.ListForCallAsync(room.CallId, ct).ConfigureAwait(false);
                 if (rows.Count >= legCount && rows.All(r => r.EndAt is not null))
                 {
+                    // FreeSWITCH posts a leg's CDR before it fires the leg's CHANNEL_HANGUP_COMPLETE, so the row can
+                    // be read between the two writes: give the event a moment to add its part (source "both").
+                    complete ??= DateTime.UtcNow;
+                    if (rows.Any(r => r.Source != "both") && DateTime.UtcNow - complete < TimeSpan.FromSeconds(5))
+                    {
+                        continue;
+                    }
+
                     foreach (var r in rows)
                     {
                         await Say(string.Create(CultureInfo.InvariantCulture,

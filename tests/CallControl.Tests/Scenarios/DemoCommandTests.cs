@@ -30,6 +30,9 @@ public sealed class DemoCommandTests(RoomWorld world)
         Assert.Contains("call busy", output, StringComparison.Ordinal);
         Assert.Contains("call canceled", output, StringComparison.Ordinal);
         Assert.Contains(" pstn ", output, StringComparison.Ordinal);
-        Assert.Equal(6, output.Split('\n').Count(l => l.TrimStart().StartsWith("CDR ", StringComparison.Ordinal)));
+        var cdrs = output.Split('\n').Where(l => l.TrimStart().StartsWith("CDR ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, cdrs.Count);
+        // Each row as both paths left it: the json_cdr POST, then the CHANNEL_HANGUP_COMPLETE that follows it.
+        Assert.All(cdrs, l => Assert.EndsWith("source=both", l.TrimEnd(), StringComparison.Ordinal));
     }
 }
