@@ -49,64 +49,30 @@ public sealed class HangupEventMapperTests
     }
 
     [Fact]
-    public void Map_without_variables_reads_the_same_facts_from_every_captured_hangup_complete()
-    {
-        var mapped = 0;
-        foreach (var scenario in new[] { "app-to-app", "caller-cancel", "fallback-answer", "fallback-busy", "fallback-early-media", "fallback-noanswer", "originate", "verto-two-party", "non-ascii" })
+    public void Map_without_variables_reads_the_same_facts_from_every_captured_hangup_complete() =>
+        ForEveryCapturedHangupComplete(e =>
         {
-            var events = Captures.Events(scenario);
-            try
-            {
-                foreach (var e in events.Where(x => x.EventName == "CHANNEL_HANGUP_COMPLETE"))
-                {
-                    var whole = HangupEventMapper.Map(e, "vm")!;
-                    var facts = HangupEventMapper.Map(e, "vm", withVariables: false)!;
+            var whole = HangupEventMapper.Map(e, "vm")!;
+            var facts = HangupEventMapper.Map(e, "vm", withVariables: false)!;
 
-                    Assert.Null(facts.VariableMap);
-                    Assert.Null(facts.Variables);
-                    Assert.NotNull(whole.VariableMap);
-                    // Every other member, the call link and role included, is the one the whole mapping reads.
-                    Assert.Equal(whole with { Variables = null }, facts);
-                    mapped++;
-                }
-            }
-            finally
-            {
-                events.ForEach(x => x.Dispose());
-            }
-        }
-
-        Assert.True(mapped >= 10, $"only {mapped} CHANNEL_HANGUP_COMPLETE events found");
-    }
+            Assert.Null(facts.VariableMap);
+            Assert.Null(facts.Variables);
+            Assert.NotNull(whole.VariableMap);
+            // Every other member, the call link and role included, is the one the whole mapping reads.
+            Assert.Equal(whole with { Variables = null }, facts);
+        });
 
     [Fact]
-    public void Map_every_captured_hangup_complete_yields_a_row_with_its_cause()
-    {
-        var mapped = 0;
-        foreach (var scenario in new[] { "app-to-app", "caller-cancel", "fallback-answer", "fallback-busy", "fallback-early-media", "fallback-noanswer", "originate", "verto-two-party", "non-ascii" })
+    public void Map_every_captured_hangup_complete_yields_a_row_with_its_cause() =>
+        ForEveryCapturedHangupComplete(e =>
         {
-            var events = Captures.Events(scenario);
-            try
-            {
-                foreach (var e in events.Where(x => x.EventName == "CHANNEL_HANGUP_COMPLETE"))
-                {
-                    var leg = HangupEventMapper.Map(e, "vm")!;
-                    Assert.Equal(Guid.Parse(e.UniqueId!), leg.LegUuid);
-                    Assert.Equal(e.HangupCause, leg.HangupCause);
-                    Assert.Equal(e.GetVariable("billsec"), leg.Billsec?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    Assert.NotNull(leg.EndAt);
-                    Assert.Contains("\"hangup_cause\"", leg.Variables, StringComparison.Ordinal);
-                    mapped++;
-                }
-            }
-            finally
-            {
-                events.ForEach(x => x.Dispose());
-            }
-        }
-
-        Assert.True(mapped >= 10, $"only {mapped} CHANNEL_HANGUP_COMPLETE events found");
-    }
+            var leg = HangupEventMapper.Map(e, "vm")!;
+            Assert.Equal(Guid.Parse(e.UniqueId!), leg.LegUuid);
+            Assert.Equal(e.HangupCause, leg.HangupCause);
+            Assert.Equal(e.GetVariable("billsec"), leg.Billsec?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.NotNull(leg.EndAt);
+            Assert.Contains("\"hangup_cause\"", leg.Variables, StringComparison.Ordinal);
+        });
 
     [Fact]
     public void Map_other_events_are_not_cdrs()
@@ -120,5 +86,29 @@ public sealed class HangupEventMapperTests
         {
             events.ForEach(x => x.Dispose());
         }
+    }
+
+    // Runs the check on every CHANNEL_HANGUP_COMPLETE of the captured calls, and makes sure there were enough of them.
+    private static void ForEveryCapturedHangupComplete(Action<EslEvent> check)
+    {
+        var mapped = 0;
+        foreach (var scenario in new[] { "app-to-app", "caller-cancel", "fallback-answer", "fallback-busy", "fallback-early-media", "fallback-noanswer", "originate", "verto-two-party", "non-ascii" })
+        {
+            var events = Captures.Events(scenario);
+            try
+            {
+                foreach (var e in events.Where(x => x.EventName == "CHANNEL_HANGUP_COMPLETE"))
+                {
+                    check(e);
+                    mapped++;
+                }
+            }
+            finally
+            {
+                events.ForEach(x => x.Dispose());
+            }
+        }
+
+        Assert.True(mapped >= 10, $"only {mapped} CHANNEL_HANGUP_COMPLETE events found");
     }
 }

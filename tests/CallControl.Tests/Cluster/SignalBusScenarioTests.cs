@@ -124,12 +124,7 @@ public sealed class SignalBusScenarioTests
         await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(callee), "instance A to see bob on B");
 
         // PostgreSQL ends A's listening session (as when its connection dies).
-        await using (var admin = Npgsql.NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString))
-        {
-            await using var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1");
-            kill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SignalBus.ApplicationNamePrefix + a.Id });
-            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
-        }
+        Assert.True(await EndListeningSessionAsync(a.Id));
 
         // Listening again, A asks everyone to re-announce; B answers with its users, bob among them.
         await ServiceHostWait.UntilAsync(
@@ -162,12 +157,7 @@ public sealed class SignalBusScenarioTests
         var (resyncsA, resyncsB) = (a.Bus.Resyncs, b.Bus.Resyncs);
 
         // PostgreSQL ends B's listening session: while it is down, room events for bob's socket could be lost.
-        await using (var admin = Npgsql.NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString))
-        {
-            await using var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1");
-            kill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SignalBus.ApplicationNamePrefix + b.Id });
-            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
-        }
+        Assert.True(await EndListeningSessionAsync(b.Id));
 
         // Listening again, B tells its peers since when, and re-sends bob the state of his call ...
         await ServiceHostWait.UntilAsync(
@@ -328,5 +318,14 @@ public sealed class SignalBusScenarioTests
         Assert.Equal(["->ringing:created", "ringing>answered:bridged"], (await a.CallAsync(room.CallId)).Steps());
         world.Nodes[0].Switch.Hangup(callerLeg);
         await calleeOnA.UntilAsync("ended");
+    }
+
+    // PostgreSQL terminates the instance's listening session, as when its connection dies; true when there was one.
+    private static async Task<bool> EndListeningSessionAsync(string instanceId)
+    {
+        await using var admin = Npgsql.NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString);
+        await using var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1");
+        kill.Parameters.Add(new Npgsql.NpgsqlParameter { Value = SignalBus.ApplicationNamePrefix + instanceId });
+        return (bool)(await kill.ExecuteScalarAsync())!;
     }
 }
