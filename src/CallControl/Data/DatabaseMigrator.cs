@@ -24,8 +24,12 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource dataSource, ILogge
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        var connectionString = dataSource.ConnectionString;
-        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The lock belongs to a session, so it is taken and released on one connection of our own, never on a
+        // multiplexed one (whose commands may each go to another session); DbUp, synchronous, gets one too.
+        var connectionString = DataServiceCollectionExtensions.Dedicated(dataSource.ConnectionString);
+        await using var lockConnection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
         {
             take.Parameters.AddWithValue("key", MigrationLockKey);

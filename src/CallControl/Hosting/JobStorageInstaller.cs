@@ -14,7 +14,8 @@ internal sealed partial class JobStorageInstaller(IConfiguration configuration, 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var connectionString = configuration.GetConnectionString(Data.DataServiceCollectionExtensions.ConnectionStringName);
+        var connectionString = Data.DataServiceCollectionExtensions.Dedicated(
+            configuration.GetConnectionString(Data.DataServiceCollectionExtensions.ConnectionStringName)!);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var schema = options.Value.Schema;

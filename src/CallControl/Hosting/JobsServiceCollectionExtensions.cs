@@ -23,8 +23,10 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var connectionString = configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{DataServiceCollectionExtensions.ConnectionStringName} is not set");
+        // Hangfire.PostgreSql is synchronous, which a multiplexed connection refuses.
+        var connectionString = DataServiceCollectionExtensions.Dedicated(
+            configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{DataServiceCollectionExtensions.ConnectionStringName} is not set"));
         var section = configuration.GetSection(JobsOptions.SectionName);
         var jobs = section.Get<JobsOptions>() ?? new JobsOptions();
         if (!jobs.IsValid(out var problem))

@@ -66,6 +66,8 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
         {
             // LISTEN belongs to a session: a pooled connection handed back would keep listening for nobody.
             Pooling = false,
+            // Whatever the operator set: a multiplexed connection has no session of its own to hold.
+            Multiplexing = false,
             ApplicationName = ApplicationNamePrefix + _instance,
             Timeout = 5,
             CommandTimeout = 5,

@@ -39,6 +39,8 @@ public sealed class NodeLease : IAsyncDisposable
         {
             // Closing must end the session (a pooled connection would keep it, and the lock with it).
             Pooling = false,
+            // Whatever the operator set: a multiplexed connection has no session of its own to hold.
+            Multiplexing = false,
             // The owner's name is read back from pg_stat_activity (GET /api/admin/nodes).
             ApplicationName = ApplicationNamePrefix + options.InstanceId,
             Timeout = 5,

@@ -15,7 +15,34 @@ public sealed class DataSourceTuningTests
         Assert.Equal(DataServiceCollectionExtensions.DefaultMaxPoolSize, tuned.MaxPoolSize);
         Assert.True(tuned.NoResetOnClose);
         Assert.Equal(64, tuned.MaxAutoPrepare);
+        Assert.True(tuned.Multiplexing);
         Assert.Equal("callcontrol", tuned.Database);
+    }
+
+    [Theory]
+    [InlineData("Multiplexing=false", false)]
+    [InlineData("multiplexing=False", false)]
+    [InlineData("Multiplexing=true", true)]
+    public void The_operators_multiplexing_setting_wins(string setting, bool expected)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.Tune(Plain + ";" + setting));
+
+        Assert.Equal(expected, tuned.Multiplexing);
+    }
+
+    [Fact]
+    public void Admin_queries_and_dedicated_connections_never_multiplex()
+    {
+        var tuned = DataServiceCollectionExtensions.Tune(Plain + ";Multiplexing=true");
+
+        var admin = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.TuneForAdmin(tuned));
+        var dedicated = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.Dedicated(tuned));
+
+        Assert.False(admin.Multiplexing);
+        Assert.False(dedicated.Multiplexing);
+        Assert.Equal("callcontrol", dedicated.Database);
+        // Pooling=false (a session of one's own) must stay possible on a dedicated connection string.
+        Assert.False(new NpgsqlConnectionStringBuilder(dedicated.ConnectionString) { Pooling = false }.Multiplexing);
     }
 
     [Theory]

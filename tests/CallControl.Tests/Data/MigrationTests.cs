@@ -54,6 +54,30 @@ public sealed class MigrationTests(DatabaseFixture db)
         }
     }
 
+    [Fact]
+    public async Task MigrateAsync_on_a_multiplexed_data_source_releases_its_lock_on_the_session_that_took_it()
+    {
+        // The service's data source multiplexes: each command goes to whichever pooled session is idle, so a lock
+        // taken and released through it could be released on another session (a warning, not an error) and stay
+        // held, and the next instance to start would wait for it forever.
+        await using var multiplexed = NpgsqlDataSource.Create(DataServiceCollectionExtensions.Tune(db.ConnectionString));
+        // Two sessions open and idle, so consecutive commands need not land on the same one.
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            await using var connection = await multiplexed.OpenConnectionAsync();
+            await using var sleep = new NpgsqlCommand("SELECT pg_sleep(0.2)", connection);
+            await sleep.ExecuteNonQueryAsync();
+        }));
+
+        await new DatabaseMigrator(multiplexed, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+
+        await using var check = await db.DataSource.OpenConnectionAsync();
+        await using var held = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            check);
+        Assert.Equal(0L, await held.ExecuteScalarAsync());
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -22,7 +22,8 @@ public sealed class DatabaseFixture : IAsyncLifetime
     {
         _serverConnectionString = Environment.GetEnvironmentVariable("CALLCONTROL_TEST_DB") ?? DefaultConnectionString;
         ConnectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = _databaseName }.ConnectionString;
-        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        // The service's own tuning (multiplexing among it), so the stores are tested as they run.
+        DataSource = NpgsqlDataSource.Create(DataServiceCollectionExtensions.Tune(ConnectionString));
         DataServiceCollectionExtensions.UseSnakeCaseMapping();
     }
 
