@@ -101,12 +101,12 @@ public static class DataServiceCollectionExtensions
         // Multiplexing: commands from concurrent calls that are waiting to be sent go out together in one write on an
         // idle connection (or, with all of them busy, the least loaded), and PostgreSQL answers them together, instead
         // of one round trip, and two process wake-ups, per statement. On the 2-core bench machine a cross-process
-        // wake-up costs tens of microseconds and each call makes about twelve round trips: bench/load sustained
-        // 144 setups/s without it and 168-170 with it, PostgreSQL's CPU per call fell from 5.0-6.0 ms to 4.0-4.9 ms,
-        // and p99 park-to-bridge at 100/s from 8-15 ms to 7 ms. It asks that every command be asynchronous
-        // (the stores' are) and that nothing lean on a session outside a transaction: what does (the migration
-        // lock, the node leases, LISTEN, Hangfire, admin queries) uses Dedicated or the admin pool. An operator's
-        // own setting wins.
+        // wake-up costs tens of microseconds and each call makes about twelve round trips: near saturation bench/load
+        // sustained 145-149 setups/s without it and 160-205 with it, at 3.0-4.0 ms of PostgreSQL CPU per call instead
+        // of 4.9-5.0; at 100/s, where few calls overlap, it changes nothing measurable (README, Benchmarks).
+        // It asks that every command be asynchronous (the stores' are) and that nothing lean on a session outside a
+        // transaction: what does (the migration lock, the node leases, LISTEN, Hangfire, admin queries) uses
+        // Dedicated or the admin pool. An operator's own setting wins.
         if (!Names(connectionString, "Multiplexing"))
         {
             builder.Multiplexing = true;
