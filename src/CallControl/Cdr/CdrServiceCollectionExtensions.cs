@@ -25,6 +25,7 @@ public static class CdrServiceCollectionExtensions
             .Validate(o => o.EventHold >= TimeSpan.Zero && o.EventHold <= TimeSpan.FromSeconds(30), "Cdr:EventHold must be between 0 and 30 seconds.")
             .Validate(o => o.PostHold >= TimeSpan.Zero && o.PostHold <= TimeSpan.FromSeconds(5), "Cdr:PostHold must be between 0 and 5 seconds.")
             .Validate(o => o.MaxBatch is >= 1 and <= 1000, "Cdr:MaxBatch must be between 1 and 1000.")
+            .Validate(o => o.StoreDeadline > TimeSpan.Zero && o.StoreDeadline <= TimeSpan.FromSeconds(60), "Cdr:StoreDeadline must be between 0 (excluded) and 60 seconds.")
             .ValidateOnStart();
         services.AddSingleton<CdrJournal>();
         services.AddHostedService<CdrJournalReplayer>();

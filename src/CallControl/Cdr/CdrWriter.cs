@@ -293,9 +293,13 @@ public sealed class CdrWriter : IAsyncDisposable
     {
         if (!_journal.HasPending)
         {
+            var write = _legs.UpsertManyAsync([.. batch.Select(p => p.Leg)], _stop.Token);
             try
             {
-                await _legs.UpsertManyAsync([.. batch.Select(p => p.Leg)], _stop.Token).ConfigureAwait(false);
+                // Bounded by StoreDeadline whatever the network does (see CdrWriterOptions); past it the batch is
+                // journaled, and the write left behind may still land: the upsert is idempotent, so its replay from
+                // the journal changes nothing then.
+                await write.WaitAsync(_options.StoreDeadline, _time).ConfigureAwait(false);
                 Interlocked.Increment(ref _batches);
                 Stored(batch);
                 return;
@@ -303,6 +307,7 @@ public sealed class CdrWriter : IAsyncDisposable
             catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
             {
                 Log.CdrStoreFailed(_logger, batch[0].Leg.LegUuid, batch[0].Leg.SourceText, e);
+                ObserveAbandoned(write);
             }
             catch (NpgsqlException)
             {
@@ -320,6 +325,20 @@ public sealed class CdrWriter : IAsyncDisposable
         }
 
         await JournalAsync(batch).ConfigureAwait(false);
+    }
+
+    // A write given up on at its deadline ends some time later, often with the connection's failure: seen here, so
+    // it is not an unobserved task exception.
+    private static void ObserveAbandoned(Task write)
+    {
+        if (!write.IsCompleted)
+        {
+            _ = write.ContinueWith(
+                t => _ = t.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     // An event whose leg's document is stored: its facts, not its variables (see Submit). Under _lock.

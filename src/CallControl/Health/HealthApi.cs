@@ -1,6 +1,5 @@
 using CallControl.Switch;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace CallControl.Health;
 
@@ -11,8 +10,6 @@ namespace CallControl.Health;
 /// </summary>
 public static class HealthApi
 {
-    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(3);
-
     /// <summary>Maps both endpoints (anonymous: load balancers and orchestrators call them).</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
@@ -23,11 +20,12 @@ public static class HealthApi
     }
 
     internal static async Task<Results<Ok<Readiness>, JsonHttpResult<Readiness>>> ReadyAsync(
-        NpgsqlDataSource database,
+        DatabaseProbe database,
         NodePool nodes,
         CancellationToken cancellationToken)
     {
-        var (databaseOk, databaseError) = await PingAsync(database, cancellationToken).ConfigureAwait(false);
+        var databaseError = await database.CheckAsync(cancellationToken).ConfigureAwait(false);
+        var databaseOk = databaseError is null;
         var states = nodes.States;
         var missing = new List<string>();
         if (!databaseOk)
@@ -51,22 +49,6 @@ public static class HealthApi
             new DatabaseHealth(databaseOk, databaseError),
             [.. states.Select(s => new NodeHealth(s.Name, s.Connected, s.ReconnectCount, s.SessionCount, s.IdleCpu, s.MaxSessions, s.LastHeartbeatAt, s.LastError))]);
         return missing.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
-
-    private static async Task<(bool Ok, string? Error)> PingAsync(NpgsqlDataSource database, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DatabaseTimeout);
-        try
-        {
-            await using var command = database.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
-            return (true, null);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return (false, e.Message);
-        }
     }
 }
 

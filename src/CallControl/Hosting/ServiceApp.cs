@@ -22,6 +22,7 @@ public static class ServiceApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddCallControlData(builder.Configuration);
+        builder.Services.AddSingleton<DatabaseProbe>();
         builder.Services.AddHostedService<MigrateOnStart>();
         builder.Services.AddJobs(builder.Configuration); // right after the migrations: see AddJobs
         builder.Services.AddFreeSwitchNodes(builder.Configuration);
