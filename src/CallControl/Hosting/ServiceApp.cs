@@ -23,6 +23,8 @@ public static class ServiceApp
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddCallControlData(builder.Configuration);
         builder.Services.AddSingleton<DatabaseProbe>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddHostedService<MigrateOnStart>();
         builder.Services.AddJobs(builder.Configuration); // right after the migrations: see AddJobs
         builder.Services.AddFreeSwitchNodes(builder.Configuration);
@@ -40,6 +42,7 @@ public static class ServiceApp
     public static WebApplication MapServiceEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
         app.MapHealth();
         app.MapCdr();
         app.MapRoomsAndSignaling();

@@ -16,7 +16,18 @@ public sealed class DataSourceTuningTests
         Assert.True(tuned.NoResetOnClose);
         Assert.Equal(64, tuned.MaxAutoPrepare);
         Assert.True(tuned.Multiplexing);
+        Assert.Equal(DataServiceCollectionExtensions.DefaultConnectTimeoutSeconds, tuned.Timeout);
         Assert.Equal("callcontrol", tuned.Database);
+    }
+
+    [Theory]
+    [InlineData("Timeout=15", 15)]
+    [InlineData("timeout=30", 30)]
+    public void The_operators_connect_timeout_wins_even_when_it_equals_npgsqls_default(string setting, int expected)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.Tune(Plain + ";" + setting));
+
+        Assert.Equal(expected, tuned.Timeout);
     }
 
     [Theory]

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallControl.Auth;
 using CallControl.Cdr.Journal;
 using CallControl.Data;
 using CallControl.Health;
@@ -78,6 +82,9 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         var journal = app.Services.GetRequiredService<CdrJournal>();
         await ServiceHostWait.UntilAsync(() => ReadyAsync(http), s => s.Status == HttpStatusCode.OK, "ready before the partition");
 
+        var users = app.Services.GetRequiredService<UserStore>();
+        await users.AddAsync(new UserRecord { Id = "partition-caller", DisplayName = "Caller" });
+        await users.AddAsync(new UserRecord { Id = "partition-callee", DisplayName = "Callee" });
         var legs = Enumerable.Range(0, Legs).Select(i => sim.Switch.PlaceSipCall($"+1555124{i:D4}", "Partition", $"room-partition{i}")).ToList();
         await ServiceHostWait.UntilAsync(() => legs.All(l => sim.Switch.Channel(l) is not null), "the legs parked");
 
@@ -90,6 +97,15 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"not ready after {dark.Elapsed.TotalSeconds:F1} s; probes took {string.Join(", ", probes.Select(p => $"{p.Took.TotalSeconds:F1} s"))}");
+
+        // An app asks for a room meanwhile: a clear 503 to retry, soon enough for a client to still be waiting.
+        var roomRequest = Stopwatch.StartNew();
+        using var room = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = JsonContent.Create(new { callee = "partition-callee" }) };
+        room.Headers.Authorization = new AuthenticationHeaderValue("Bearer", app.Services.GetRequiredService<TokenService>().Mint("partition-caller", null, TimeSpan.FromHours(1)));
+        using var roomAnswer = await http.SendAsync(room);
+        var roomTook = roomRequest.Elapsed;
+        var roomProblem = await roomAnswer.Content.ReadFromJsonAsync<JsonElement>();
+        output.WriteLine($"a room request in the partition: {(int)roomAnswer.StatusCode} after {roomTook.TotalSeconds:F1} s");
 
         var hangups = Stopwatch.StartNew();
         foreach (var leg in legs)
@@ -115,6 +131,11 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         // a probe in a partition took 33-45 s, or never answered.
         Assert.All(probes, p => Assert.InRange(p.Took, TimeSpan.Zero, DatabaseProbe.Deadline + TimeSpan.FromSeconds(4)));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, lastProbe.Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, roomAnswer.StatusCode);
+        Assert.NotNull(roomAnswer.Headers.RetryAfter);
+        Assert.Equal("Database unavailable", roomProblem.GetProperty("title").GetString());
+        Assert.InRange(roomTook, TimeSpan.Zero, TimeSpan.FromSeconds(20)); // 28-43 s with Npgsql's 15 s connect timeout
+        Assert.Equal(0, await CountAsync(pg.ConnectionString, "SELECT count(*) FROM rooms")); // nothing half-made
         // The CDRs were taken well inside FreeSWITCH's 5 s POST timeout: the writer's deadline, then the journal.
         Assert.InRange(journaledAfter, TimeSpan.Zero, TimeSpan.FromSeconds(15));
         Assert.Equal(legs.Select(Guid.Parse).Order(), rows.Select(r => r.Leg).Order());
@@ -124,6 +145,13 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(simOptions.JsonCdrSpoolDir) && Directory.EnumerateFiles(simOptions.JsonCdrSpoolDir).Any());
         await app.StopAsync();
         scratch.Delete(recursive: true);
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<(HttpStatusCode Status, TimeSpan Took)> ReadyAsync(HttpClient http)

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CallControl.Health;
+
+/// <summary>
+/// A request that failed because PostgreSQL could not be reached (refused, reset, or silent past Npgsql's timeouts)
+/// answers 503 with a problem body and <c>Retry-After</c>, not an empty 500: the client did nothing wrong and may try
+/// again. Any other unhandled failure stays a 500, with a problem body and no details. Endpoints that have their own
+/// fallback (the CDR journal) never get here.
+/// </summary>
+internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
+{
+    /// <summary>What <c>Retry-After</c> says: about the readiness probe's pace.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!IsDatabaseUnreachable(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        DatabaseUnreachable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Database unavailable",
+                Detail = "The database is not reachable; nothing was changed. Retry later.",
+            },
+        }).ConfigureAwait(false);
+    }
+
+    // Npgsql's own failures (connect, I/O, timeouts: never a statement PostgreSQL refused), and PostgreSQL's transient
+    // refusals (shutting down, too many connections), also inside the wrappers a failure can arrive in.
+    private static bool IsDatabaseUnreachable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { IsTransient: true } || (e is NpgsqlException and not PostgresException))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "{Method} {Path}: 503, the database is not reachable ({Reason})")]
+    private static partial void DatabaseUnreachable(ILogger logger, string method, string path, string reason);
+}
