@@ -24,6 +24,7 @@ public sealed class CdrWriter : IAsyncDisposable
 {
     private const string ForeignKeyViolation = "23503";
     private static readonly TimeSpan PostedMemory = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxStoreWait = TimeSpan.FromSeconds(30);
 
     private readonly LegStore _legs;
     private readonly CdrJournal _journal;
@@ -31,6 +32,7 @@ public sealed class CdrWriter : IAsyncDisposable
     private readonly ILogger<CdrWriter> _logger;
     private readonly CdrWriterOptions _options;
     private readonly TimeProvider _time;
+    private readonly PostgresTraffic? _traffic;
     private readonly Lock _lock = new();
     private readonly List<Pending> _ready = [];
     private readonly Dictionary<Guid, Pending> _held = [];
@@ -62,6 +64,8 @@ public sealed class CdrWriter : IAsyncDisposable
         _logger = logger;
         _options = options.Value;
         _time = time ?? TimeProvider.System;
+        // Resolved now, so it counts from the start (see WaitStoredAsync); absent outside the service's container.
+        _traffic = services.GetService<PostgresTraffic>();
         _loop = Task.Run(LoopAsync);
     }
 
@@ -296,10 +300,7 @@ public sealed class CdrWriter : IAsyncDisposable
             var write = _legs.UpsertManyAsync([.. batch.Select(p => p.Leg)], _stop.Token);
             try
             {
-                // Bounded by StoreDeadline whatever the network does (see CdrWriterOptions); past it the batch is
-                // journaled, and the write left behind may still land: the upsert is idempotent, so its replay from
-                // the journal changes nothing then.
-                await write.WaitAsync(_options.StoreDeadline, _time).ConfigureAwait(false);
+                await WaitStoredAsync(write).ConfigureAwait(false);
                 Interlocked.Increment(ref _batches);
                 Stored(batch);
                 return;
@@ -325,6 +326,37 @@ public sealed class CdrWriter : IAsyncDisposable
         }
 
         await JournalAsync(batch).ConfigureAwait(false);
+    }
+
+    // Waits for a batch's write. Each time StoreDeadline passes without PostgreSQL's answer, looks at whether this
+    // process read anything at all from PostgreSQL meanwhile: a loaded server keeps answering (the write is waited
+    // for; journaling it would only move the load to the slower one-by-one replay), a dark network does not, and then
+    // this throws so the batch is journaled, inside FreeSWITCH's POST timeout. Past MaxStoreWait it is journaled
+    // whatever the traffic. The write left behind may still land later: the upsert is idempotent, so its replay from
+    // the journal changes nothing.
+    private async Task WaitStoredAsync(Task write)
+    {
+        var traffic = _traffic;
+        var started = _time.GetTimestamp();
+        var bytesRead = traffic?.BytesRead ?? 0;
+        while (true)
+        {
+            try
+            {
+                await write.WaitAsync(_options.StoreDeadline, _time).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException) when (!write.IsCompleted)
+            {
+                var now = traffic?.BytesRead ?? bytesRead;
+                if (now == bytesRead || _time.GetElapsedTime(started) >= MaxStoreWait)
+                {
+                    throw;
+                }
+
+                bytesRead = now;
+            }
+        }
     }
 
     // A write given up on at its deadline ends some time later, often with the connection's failure: seen here, so

@@ -36,6 +36,7 @@ public static class DataServiceCollectionExtensions
         // Admins' queries (CDR pages, stats, the CSV export that holds its connection while the download streams) get
         // a pool of their own, so however many run, call control keeps its connections.
         services.AddKeyedSingleton(AdminDataSourceKey, (_, _) => NpgsqlDataSource.Create(TuneForAdmin(tuned)));
+        services.AddSingleton<PostgresTraffic>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<RoomStore>();

@@ -227,6 +227,58 @@ public sealed class CdrWriterTests(DatabaseFixture db) : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true, CdrDurability.Stored)]
+    [InlineData(false, CdrDurability.Journaled)]
+    public async Task A_write_past_the_store_deadline_is_waited_for_while_postgresql_answers_others_and_journaled_when_it_is_silent(
+        bool othersAnswered, CdrDurability expected)
+    {
+        var uuid = Guid.NewGuid();
+        using var traffic = new PostgresTraffic(db.DataSource.ConnectionString);
+        var journal = new CdrJournal(
+            Options.Create(new CdrJournalOptions { JournalPath = Path.Combine(_journalDir, "cdr.journal") }),
+            NullLogger<CdrJournal>.Instance);
+        await using var writer = new CdrWriter(
+            db.Legs,
+            journal,
+            Options.Create(new CdrWriterOptions { StoreDeadline = TimeSpan.FromMilliseconds(300) }),
+            new ServiceCollection().AddSingleton(traffic).BuildServiceProvider(),
+            NullLogger<CdrWriter>.Instance);
+        Assert.Equal(CdrDurability.Stored, await writer.WriteAsync(CdrLeg(uuid), CancellationToken.None));
+
+        // Another session holds the leg's row: the next write of it waits (slow, not lost), for five deadlines.
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand("SELECT 1 FROM call_legs WHERE leg_uuid = $1 FOR UPDATE", holder, hold))
+        {
+            lockRow.Parameters.Add(new Npgsql.NpgsqlParameter { Value = uuid });
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        using var stopOthers = new CancellationTokenSource();
+        var others = othersAnswered ? OtherCommandsAsync(stopOthers.Token) : Task.CompletedTask;
+        var write = writer.WriteAsync(CdrLeg(uuid) with { SipTermStatus = "487" }, CancellationToken.None);
+        await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(1500)));
+        await hold.CommitAsync();
+        var durability = await write;
+        await stopOthers.CancelAsync();
+        await others;
+
+        Assert.Equal(expected, durability);
+        Assert.Equal(expected == CdrDurability.Journaled ? 1 : 0, journal.Pending);
+    }
+
+    // Someone else's commands, answered throughout: what a loaded but reachable PostgreSQL looks like to the writer.
+    private async Task OtherCommandsAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await using var command = db.DataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(CancellationToken.None);
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_journalDir))
