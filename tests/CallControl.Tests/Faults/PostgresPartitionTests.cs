@@ -1,23 +1,13 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CallControl.Auth;
-using CallControl.Cdr.Journal;
 using CallControl.Data;
 using CallControl.Health;
-using CallControl.Hosting;
 using CallControl.Tests.Support;
-using FreeSwitchSim;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -40,46 +30,9 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
     {
         await using var pg = await ThrowawayPostgres.StartAsync();
         await using var proxy = new BlackholeProxy(pg.Port);
-        var scratch = Directory.CreateTempSubdirectory("callcontrol-partition-");
-        FreeSwitchSim.Switch.SimSwitchOptions? simOptions = null;
-        await using var sim = await SimulatorHost.StartAsync(new SimulatorHostOptions
-        {
-            ConfigureSwitch = o =>
-            {
-                simOptions = o;
-                o.JsonCdrSpoolDir = Path.Combine(scratch.FullName, "fs-spool");
-            },
-        });
         // What an operator writes: where the database is, nothing about timeouts.
-        var connectionString = $"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol";
-        await using var app = ServiceApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:" + DataServiceCollectionExtensions.ConnectionStringName] = connectionString,
-                ["FreeSwitch:CallbackUser"] = "fs",
-                ["FreeSwitch:CallbackSecret"] = "partition-secret",
-                ["FreeSwitch:Nodes:0:Name"] = "partition1",
-                ["FreeSwitch:Nodes:0:Host"] = "127.0.0.1",
-                ["FreeSwitch:Nodes:0:Port"] = sim.EslPort.ToString(CultureInfo.InvariantCulture),
-                ["FreeSwitch:Nodes:0:Password"] = "ClueCon",
-                ["Auth:SigningKey"] = "partition-test-signing-key-0123456789-abcdef",
-                ["Cdr:JournalPath"] = Path.Combine(scratch.FullName, "cdr.journal"),
-                ["Cdr:JournalReplayInterval"] = "00:00:00.250",
-                ["Jobs:Schema"] = JobsSchema.Unique(),
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Hangfire"] = "None",
-            });
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        });
-        await app.StartAsync();
-        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        simOptions!.JsonCdrUrl = new Uri(baseAddress, "/fs/cdr");
-        simOptions.JsonCdrUser = "fs";
-        simOptions.JsonCdrPassword = "partition-secret";
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var journal = app.Services.GetRequiredService<CdrJournal>();
+        await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partition");
+        var (sim, app, http, journal) = (rig.Sim, rig.App, rig.Http, rig.Journal);
         await ServiceHostWait.UntilAsync(() => ReadyAsync(http), s => s.Status == HttpStatusCode.OK, "ready before the partition");
 
         var users = app.Services.GetRequiredService<UserStore>();
@@ -126,7 +79,7 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await ServiceHostWait.UntilAsync(() => ReadyAsync(http), s => s.Status == HttpStatusCode.OK, "ready again", Generous);
         output.WriteLine($"replayed and ready {healed.Elapsed.TotalSeconds:F1} s after the network came back");
 
-        var rows = await LegRowsAsync(pg.ConnectionString, legs);
+        var rows = await FaultRig.LegRowsAsync(pg.ConnectionString, legs);
         // Every probe answered within the probe's deadline (and some slack for a loaded machine): before the bound,
         // a probe in a partition took 33-45 s, or never answered.
         Assert.All(probes, p => Assert.InRange(p.Took, TimeSpan.Zero, DatabaseProbe.Deadline + TimeSpan.FromSeconds(4)));
@@ -142,9 +95,82 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.All(rows, r => Assert.Equal("both", r.Source));
         Assert.All(rows, r => Assert.True(r.HasJsonCdr));
         // FreeSWITCH never had to spool: every POST was answered 200 (durable in the journal).
-        Assert.False(Directory.Exists(simOptions.JsonCdrSpoolDir) && Directory.EnumerateFiles(simOptions.JsonCdrSpoolDir).Any());
-        await app.StopAsync();
-        scratch.Delete(recursive: true);
+        Assert.False(rig.FreeSwitchSpooled);
+    }
+
+    [Fact]
+    public async Task A_call_that_ends_while_the_network_is_dark_is_completed_once_it_is_back()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var proxy = new BlackholeProxy(pg.Port);
+        await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partcall");
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
+        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "partcall-caller", DisplayName = "Caller" });
+        using var alice = new HttpClient { BaseAddress = rig.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", rig.App.Services.GetRequiredService<TokenService>().Mint("partcall-caller", null, TimeSpan.FromHours(1)));
+        using var created = await alice.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220077" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        await ServiceHostWait.UntilAsync(() => CallStatusAsync(pg.ConnectionString, room.CallId), s => s == "answered", "the carrier answered");
+
+        proxy.GoDark();
+        rig.Sim.Switch.Hangup(callerLeg);
+        await rig.Sim.Switch.WhenCdrsSettledAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the router's writes of the hangup fail meanwhile
+        Assert.Equal("answered", await CallStatusAsync(pg.ConnectionString, room.CallId)); // (read past the relay)
+        proxy.Heal();
+        var healed = Stopwatch.StartNew();
+
+        await ServiceHostWait.UntilAsync(() => CallStatusAsync(pg.ConnectionString, room.CallId), s => s == "completed", "the call completed after the partition", Generous);
+        var steps = await StepsAsync(pg.ConnectionString, room.CallId);
+        output.WriteLine($"completed {healed.Elapsed.TotalSeconds:F1} s after the heal: {string.Join(", ", steps)}");
+        Assert.Equal(["->ringing", "ringing>answered", "answered>completed"], steps);
+        var rows = await ServiceHostWait.UntilAsync(
+            () => LegsOfCallAsync(pg.ConnectionString, room.CallId), r => r.Count == 2 && r.All(l => l == "both"), "both legs' CDRs from both paths", Generous);
+        Assert.Equal(2, rows.Count);
+        Assert.False(rig.FreeSwitchSpooled);
+    }
+
+    private static async Task<List<string>> StepsAsync(string connectionString, Guid callId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT coalesce(from_status, '') || CASE WHEN from_status IS NULL THEN '->' ELSE '>' END || to_status FROM call_state_history WHERE call_id = $1 ORDER BY id");
+        command.Parameters.Add(new NpgsqlParameter { Value = callId });
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(0));
+        }
+
+        return steps;
+    }
+
+    private static async Task<List<string>> LegsOfCallAsync(string connectionString, Guid callId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT source FROM call_legs WHERE call_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = callId });
+        var sources = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sources.Add(reader.GetString(0));
+        }
+
+        return sources;
+    }
+
+    private static async Task<string?> CallStatusAsync(string connectionString, Guid callId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT status FROM calls WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = callId });
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     private static async Task<long> CountAsync(string connectionString, string sql)
@@ -159,20 +185,5 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         var took = Stopwatch.StartNew();
         using var response = await http.GetAsync("/health/ready");
         return (response.StatusCode, took.Elapsed);
-    }
-
-    private static async Task<List<(Guid Leg, string Source, bool HasJsonCdr)>> LegRowsAsync(string connectionString, IReadOnlyList<string> legs)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand("SELECT leg_uuid, source, json_cdr IS NOT NULL FROM call_legs WHERE leg_uuid = ANY($1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = legs.Select(Guid.Parse).ToArray() });
-        var rows = new List<(Guid, string, bool)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2)));
-        }
-
-        return rows;
     }
 }

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net;
+using CallControl.Cdr.Journal;
+using CallControl.Data;
+using CallControl.Hosting;
+using CallControl.Tests.Support;
+using FreeSwitchSim;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace CallControl.Tests.Faults;
+
+/// <summary>
+/// What the database fault tests share: a simulated node whose mod_json_cdr posts to the service and spools into a
+/// scratch folder, and the service on a given connection string with its CDR journal in that folder.
+/// </summary>
+internal sealed class FaultRig : IAsyncDisposable
+{
+    private const string CallbackSecret = "fault-secret";
+
+    private FaultRig(DirectoryInfo scratch, SimulatorHost sim, FreeSwitchSim.Switch.SimSwitchOptions simOptions, WebApplication app, HttpClient http)
+    {
+        Scratch = scratch;
+        Sim = sim;
+        SimOptions = simOptions;
+        App = app;
+        Http = http;
+    }
+
+    public DirectoryInfo Scratch { get; }
+
+    public SimulatorHost Sim { get; }
+
+    public FreeSwitchSim.Switch.SimSwitchOptions SimOptions { get; }
+
+    public WebApplication App { get; }
+
+    /// <summary>A client of the service's HTTP API.</summary>
+    public HttpClient Http { get; }
+
+    public CdrJournal Journal => App.Services.GetRequiredService<CdrJournal>();
+
+    /// <summary>Whether FreeSWITCH had to spool a CDR the service did not take.</summary>
+    public bool FreeSwitchSpooled => Directory.Exists(SimOptions.JsonCdrSpoolDir) && Directory.EnumerateFiles(SimOptions.JsonCdrSpoolDir).Any();
+
+    public static async Task<FaultRig> StartAsync(string connectionString, string name)
+    {
+        var scratch = Directory.CreateTempSubdirectory($"callcontrol-{name}-");
+        FreeSwitchSim.Switch.SimSwitchOptions? simOptions = null;
+        var sim = await SimulatorHost.StartAsync(new SimulatorHostOptions
+        {
+            ConfigureSwitch = o =>
+            {
+                simOptions = o;
+                o.JsonCdrSpoolDir = Path.Combine(scratch.FullName, "fs-spool");
+            },
+        });
+        var app = ServiceApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:" + DataServiceCollectionExtensions.ConnectionStringName] = connectionString,
+                ["FreeSwitch:CallbackUser"] = "fs",
+                ["FreeSwitch:CallbackSecret"] = CallbackSecret,
+                ["FreeSwitch:Nodes:0:Name"] = name + "1",
+                ["FreeSwitch:Nodes:0:Host"] = "127.0.0.1",
+                ["FreeSwitch:Nodes:0:Port"] = sim.EslPort.ToString(CultureInfo.InvariantCulture),
+                ["FreeSwitch:Nodes:0:Password"] = "ClueCon",
+                ["Auth:SigningKey"] = $"{name}-test-signing-key-0123456789-abcdef",
+                ["Cdr:JournalPath"] = Path.Combine(scratch.FullName, "cdr.journal"),
+                ["Cdr:JournalReplayInterval"] = "00:00:00.250",
+                ["Jobs:Schema"] = JobsSchema.Unique(),
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Hangfire"] = "None",
+            });
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        });
+        await app.StartAsync();
+        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        simOptions!.XmlCurlDirectoryUrl = new Uri(baseAddress, CallControl.Auth.DirectoryApi.Path);
+        simOptions.XmlCurlUser = "fs";
+        simOptions.XmlCurlPassword = CallbackSecret;
+        simOptions.JsonCdrUrl = new Uri(baseAddress, "/fs/cdr");
+        simOptions.JsonCdrUser = "fs";
+        simOptions.JsonCdrPassword = CallbackSecret;
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        return new FaultRig(scratch, sim, simOptions, app, http);
+    }
+
+    public async Task<HttpStatusCode> ReadyAsync()
+    {
+        using var response = await Http.GetAsync("/health/ready");
+        return response.StatusCode;
+    }
+
+    /// <summary>The legs' rows in the order they were created.</summary>
+    public static async Task<List<LegRow>> LegRowsAsync(string connectionString, IReadOnlyList<string> legs)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("""
+            SELECT leg_uuid, source, json_cdr IS NOT NULL, hangup_cause
+            FROM call_legs
+            WHERE leg_uuid = ANY($1)
+            ORDER BY created_at, leg_uuid
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = legs.Select(Guid.Parse).ToArray() });
+        var rows = new List<LegRow>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new LegRow(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Sim.DisposeAsync();
+        Scratch.Delete(recursive: true);
+    }
+}
+
+/// <summary>A stored leg, as the fault tests check it.</summary>
+internal sealed record LegRow(Guid Leg, string Source, bool HasJsonCdr, string? HangupCause);
