@@ -134,35 +134,27 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.False(rig.FreeSwitchSpooled);
     }
 
-    private static async Task<List<string>> StepsAsync(string connectionString, Guid callId)
+    private static Task<List<string>> StepsAsync(string connectionString, Guid callId) => StringsAsync(
+        connectionString,
+        "SELECT coalesce(from_status, '') || CASE WHEN from_status IS NULL THEN '->' ELSE '>' END || to_status FROM call_state_history WHERE call_id = $1 ORDER BY id",
+        callId);
+
+    private static Task<List<string>> LegsOfCallAsync(string connectionString, Guid callId) =>
+        StringsAsync(connectionString, "SELECT source FROM call_legs WHERE call_id = $1", callId);
+
+    private static async Task<List<string>> StringsAsync(string connectionString, string sql, Guid callId)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand(
-            "SELECT coalesce(from_status, '') || CASE WHEN from_status IS NULL THEN '->' ELSE '>' END || to_status FROM call_state_history WHERE call_id = $1 ORDER BY id");
+        await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = callId });
-        var steps = new List<string>();
+        var values = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            steps.Add(reader.GetString(0));
+            values.Add(reader.GetString(0));
         }
 
-        return steps;
-    }
-
-    private static async Task<List<string>> LegsOfCallAsync(string connectionString, Guid callId)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand("SELECT source FROM call_legs WHERE call_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = callId });
-        var sources = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            sources.Add(reader.GetString(0));
-        }
-
-        return sources;
+        return values;
     }
 
     private static async Task<string?> CallStatusAsync(string connectionString, Guid callId)
