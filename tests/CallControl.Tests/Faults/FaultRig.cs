@@ -94,6 +94,15 @@ internal sealed class FaultRig : IAsyncDisposable
         return new FaultRig(scratch, sim, simOptions, app, http);
     }
 
+    /// <summary>A client of the service's HTTP API signed in as <paramref name="userId"/>.</summary>
+    public HttpClient ClientFor(string userId)
+    {
+        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", App.Services.GetRequiredService<CallControl.Auth.TokenService>().Mint(userId, null, TimeSpan.FromHours(1)));
+        return client;
+    }
+
     public async Task<HttpStatusCode> ReadyAsync()
     {
         using var response = await Http.GetAsync("/health/ready");

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CallControl.Auth;
 using CallControl.Data;
 using CallControl.Health;
 using CallControl.Tests.Support;
@@ -32,8 +30,8 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await using var proxy = new BlackholeProxy(pg.Port);
         // What an operator writes: where the database is, nothing about timeouts.
         await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partition");
-        var (sim, app, http, journal) = (rig.Sim, rig.App, rig.Http, rig.Journal);
-        await ServiceHostWait.UntilAsync(() => ReadyAsync(http), s => s.Status == HttpStatusCode.OK, "ready before the partition");
+        var (sim, app, journal) = (rig.Sim, rig.App, rig.Journal);
+        await ServiceHostWait.UntilAsync(() => TimedReadyAsync(rig), s => s.Status == HttpStatusCode.OK, "ready before the partition");
 
         var users = app.Services.GetRequiredService<UserStore>();
         await users.AddAsync(new UserRecord { Id = "partition-caller", DisplayName = "Caller" });
@@ -43,19 +41,18 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
 
         proxy.GoDark();
         var dark = Stopwatch.StartNew();
-        var probes = new List<(HttpStatusCode Status, TimeSpan Took)> { await ReadyAsync(http) };
+        var probes = new List<(HttpStatusCode Status, TimeSpan Took)> { await TimedReadyAsync(rig) };
         while (probes[^1].Status != HttpStatusCode.ServiceUnavailable && dark.Elapsed < Generous)
         {
-            probes.Add(await ReadyAsync(http));
+            probes.Add(await TimedReadyAsync(rig));
         }
 
         output.WriteLine($"not ready after {dark.Elapsed.TotalSeconds:F1} s; probes took {string.Join(", ", probes.Select(p => $"{p.Took.TotalSeconds:F1} s"))}");
 
         // An app asks for a room meanwhile: a clear 503 to retry, soon enough for a client to still be waiting.
         var roomRequest = Stopwatch.StartNew();
-        using var room = new HttpRequestMessage(HttpMethod.Post, "/api/rooms") { Content = JsonContent.Create(new { callee = "partition-callee" }) };
-        room.Headers.Authorization = new AuthenticationHeaderValue("Bearer", app.Services.GetRequiredService<TokenService>().Mint("partition-caller", null, TimeSpan.FromHours(1)));
-        using var roomAnswer = await http.SendAsync(room);
+        using var caller = rig.ClientFor("partition-caller");
+        using var roomAnswer = await caller.PostAsJsonAsync("/api/rooms", new { callee = "partition-callee" });
         var roomTook = roomRequest.Elapsed;
         var roomProblem = await roomAnswer.Content.ReadFromJsonAsync<JsonElement>();
         output.WriteLine($"a room request in the partition: {(int)roomAnswer.StatusCode} after {roomTook.TotalSeconds:F1} s");
@@ -69,14 +66,14 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await ServiceHostWait.UntilAsync(() => journal.Pending >= 2 * Legs, "every leg's event and POST journaled", Generous);
         var journaledAfter = hangups.Elapsed;
         await sim.Switch.WhenCdrsSettledAsync();
-        var lastProbe = await ReadyAsync(http);
+        var lastProbe = await TimedReadyAsync(rig);
         probes.Add(lastProbe);
         output.WriteLine($"journaled {journal.Pending} writes {journaledAfter.TotalSeconds:F1} s after the hangups; a probe in the partition answered {lastProbe.Status} in {lastProbe.Took.TotalSeconds:F1} s");
 
         proxy.Heal();
         var healed = Stopwatch.StartNew();
         await ServiceHostWait.UntilAsync(() => journal.Pending == 0, "the journal replayed", Generous);
-        await ServiceHostWait.UntilAsync(() => ReadyAsync(http), s => s.Status == HttpStatusCode.OK, "ready again", Generous);
+        await ServiceHostWait.UntilAsync(() => TimedReadyAsync(rig), s => s.Status == HttpStatusCode.OK, "ready again", Generous);
         output.WriteLine($"replayed and ready {healed.Elapsed.TotalSeconds:F1} s after the network came back");
 
         var rows = await FaultRig.LegRowsAsync(pg.ConnectionString, legs);
@@ -106,9 +103,7 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partcall");
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
         await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "partcall-caller", DisplayName = "Caller" });
-        using var alice = new HttpClient { BaseAddress = rig.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer", rig.App.Services.GetRequiredService<TokenService>().Mint("partcall-caller", null, TimeSpan.FromHours(1)));
+        using var alice = rig.ClientFor("partcall-caller");
         using var created = await alice.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220077" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
@@ -172,10 +167,9 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<(HttpStatusCode Status, TimeSpan Took)> ReadyAsync(HttpClient http)
+    private static async Task<(HttpStatusCode Status, TimeSpan Took)> TimedReadyAsync(FaultRig rig)
     {
         var took = Stopwatch.StartNew();
-        using var response = await http.GetAsync("/health/ready");
-        return (response.StatusCode, took.Elapsed);
+        return (await rig.ReadyAsync(), took.Elapsed);
     }
 }
