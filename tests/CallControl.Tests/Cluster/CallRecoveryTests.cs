@@ -123,4 +123,39 @@ public sealed class CallRecoveryTests
         var state = Rebuild(Row("answered", via: "app"), [Live(A, "caller"), Live(B, "callee")]) with { Status = CallStatus.Completed };
         Assert.Empty(CallRecovery.MissedInputs(state, Legs(), [], true, Now));
     }
+
+    private static EndedCall EndedAs(string status, string? cause) => new() { Id = CallId, RoomId = Room, Status = status, HangupCause = cause };
+
+    [Fact]
+    public void Legs_of_a_call_that_ended_in_postgresql_are_hung_up_as_the_machine_ends_a_call()
+    {
+        var hangups = CallRecovery.LeftoverHangups([Live(A, "caller", "ringing"), Live(P, "pstn", "ringing")], [EndedAs("no_answer", "NO_ANSWER")]);
+        Assert.Equal([(A, CallId, "NO_ANSWER"), (P, CallId, "NORMAL_CLEARING")], hangups);
+
+        // A canceled call's other parties are canceled; the caller keeps the call's cause, whatever it is.
+        hangups = CallRecovery.LeftoverHangups([Live(A, "caller"), Live(B, "callee", "ringing")], [EndedAs("canceled", "NORMAL_CLEARING")]);
+        Assert.Equal([(A, CallId, "NORMAL_CLEARING"), (B, CallId, "ORIGINATOR_CANCEL")], hangups);
+
+        // A caller leg with no recorded cause is cleared normally.
+        Assert.Equal([(A, CallId, "NORMAL_CLEARING")], CallRecovery.LeftoverHangups([Live(A, "caller")], [EndedAs("completed", null)]));
+    }
+
+    [Fact]
+    public void An_untagged_leg_parked_in_an_ended_calls_room_gets_a_late_legs_cause()
+    {
+        LiveLeg Parked(string uuid, string room) => new(uuid, "ringing", null, null, null, room, "login");
+        Assert.Equal([(B, CallId, "USER_BUSY")], CallRecovery.LeftoverHangups([Parked(B, Room)], [EndedAs("busy", "USER_BUSY")]));
+        Assert.Equal([(B, CallId, "CALL_REJECTED")], CallRecovery.LeftoverHangups([Parked(B, Room)], [EndedAs("failed", null)]));
+        Assert.Equal([(B, CallId, "ORIGINATOR_CANCEL")], CallRecovery.LeftoverHangups([Parked(B, Room)], [EndedAs("canceled", "ORIGINATOR_CANCEL")]));
+        Assert.Empty(CallRecovery.LeftoverHangups([Parked(B, "another-room")], [EndedAs("busy", "USER_BUSY")]));
+    }
+
+    [Fact]
+    public void Legs_of_calls_postgresql_does_not_have_as_ended_are_left_alone()
+    {
+        var other = Guid.NewGuid();
+        LiveLeg Foreign(string uuid) => new(uuid, "answered", other.ToString("D"), "r2", "caller", "r2", null);
+        Assert.Empty(CallRecovery.LeftoverHangups([Live(A, "caller"), Foreign(P)], []));
+        Assert.Equal([(A, CallId, "NO_ANSWER")], CallRecovery.LeftoverHangups([Live(A, "caller"), Foreign(P)], [EndedAs("no_answer", "NO_ANSWER")]));
+    }
 }

@@ -111,4 +111,41 @@ public sealed class TakeoverScenarioTests
         Assert.Equal(["->ringing:created", "ringing>canceled:caller_leg_missing"], call.Steps());
         Assert.Equal("closed", (await alice.RoomAsync(room.RoomId)).State);
     }
+
+    [Fact]
+    public async Task Legs_of_a_call_whose_owner_recorded_its_end_but_died_before_hanging_up_are_ended_by_the_new_owner()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 2);
+        var (owner, standby) = (world.Instances[0], world.Instances[1]);
+        var node = world.NodeNames[0];
+        world.SetCarrier("+1555444", "answer");
+        var alice = owner.ClientFor(await owner.AddUserAsync("alice"));
+        var room = await alice.CreateRoomAsync(new { calleeNumber = "+15554440011" });
+        var callerLeg = await world.EnterRoomAsync(room);
+        await alice.UntilStatusAsync(room.RoomId, "answered");
+        var pstnLeg = world.Nodes[0].Switch.Channels().Single(c => c.Uuid != callerLeg).Uuid;
+
+        // The owner records the call's end (here written for it) and dies before its hangups reach the node.
+        await using (var db = NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString))
+        {
+            await using var end = db.CreateCommand(
+                "UPDATE calls SET status = 'failed', hangup_cause = 'NORMAL_TEMPORARY_FAILURE', ended_at = now(), version = version + 1 WHERE id = $1");
+            end.Parameters.Add(new NpgsqlParameter { Value = room.CallId });
+            Assert.Equal(1, await end.ExecuteNonQueryAsync());
+        }
+
+        world.PointNodesAt(standby);
+        await owner.DisposeAsync();
+        Assert.Equal(2, world.Nodes[0].Switch.Channels().Count);
+        await ServiceHostWait.UntilAsync(() => standby.Steers(node), "the standby to take the node over");
+
+        // Nothing would ever end those legs: no call is live to own them. The new owner ends them as the machine
+        // ends a failed call: the caller with the call's cause, the other party cleared normally.
+        await ServiceHostWait.UntilAsync(() => Task.FromResult(world.Nodes[0].Switch.Channels().Count), n => n == 0, "the leftover legs hung up", ClusterSteps.Wait);
+        var legs = await standby.LegsAsync(room.CallId, 2);
+        Assert.Equal("NORMAL_TEMPORARY_FAILURE", legs.Single(l => l.LegUuid == Guid.Parse(callerLeg)).HangupCause);
+        Assert.Equal("NORMAL_CLEARING", legs.Single(l => l.LegUuid == Guid.Parse(pstnLeg)).HangupCause);
+        Assert.Null(standby.Router.FindCall(room.CallId));
+        Assert.Equal("failed", (await standby.CallAsync(room.CallId)).Call.Status);
+    }
 }

@@ -49,7 +49,8 @@ internal sealed class FaultRig : IAsyncDisposable
     /// <summary>Whether FreeSWITCH had to spool a CDR the service did not take.</summary>
     public bool FreeSwitchSpooled => Directory.Exists(SimOptions.JsonCdrSpoolDir) && Directory.EnumerateFiles(SimOptions.JsonCdrSpoolDir).Any();
 
-    public static async Task<FaultRig> StartAsync(string connectionString, string name)
+    /// <summary>Starts the node and the service; <paramref name="settings"/> adds to or overrides the service's configuration.</summary>
+    public static async Task<FaultRig> StartAsync(string connectionString, string name, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var scratch = Directory.CreateTempSubdirectory($"callcontrol-{name}-");
         FreeSwitchSim.Switch.SimSwitchOptions? simOptions = null;
@@ -79,6 +80,11 @@ internal sealed class FaultRig : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Hangfire"] = "None",
             });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         });

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CallControl.Data;
 using CallControl.Health;
 using CallControl.Tests.Support;
+using FreeSwitchSim.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
@@ -126,6 +127,43 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         var rows = await ServiceHostWait.UntilAsync(
             () => LegsOfCallAsync(pg.ConnectionString, room.CallId), r => r.Count == 2 && r.All(l => l == "both"), "both legs' CDRs from both paths", Generous);
         Assert.Equal(2, rows.Count);
+        Assert.False(rig.FreeSwitchSpooled);
+    }
+
+    [Fact]
+    public async Task A_call_ringing_when_the_network_goes_dark_ends_at_its_ring_deadline_once_it_is_back()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var proxy = new BlackholeProxy(pg.Port);
+        await using var rig = await FaultRig.StartAsync(
+            $"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partring", new Dictionary<string, string?> { ["Rooms:PstnRingTimeout"] = "00:00:02" });
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
+        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "partring-caller", DisplayName = "Caller" });
+        rig.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule("+1555222", "noanswer")]);
+        using var alice = rig.ClientFor("partring-caller");
+        using var created = await alice.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220088" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var carrierLeg = await ServiceHostWait.UntilAsync(
+            () => Task.FromResult(rig.Sim.Switch.Channels().FirstOrDefault(c => c.Uuid != callerLeg)), c => c is { CallState: "RINGING" }, "the carrier leg ringing");
+
+        // The carrier's ring time (2 s) runs out in the dark: the router's record of the end and its hangup of the
+        // caller race the loss of the node's lease. Whichever wins, the caller must not be left in the room.
+        proxy.GoDark();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        output.WriteLine($"in the dark: [{string.Join(" ", rig.Sim.Switch.Channels().Select(c => $"{(c.Uuid == callerLeg ? "caller" : "carrier")}:{c.CallState}"))}]");
+        proxy.Heal();
+        var healed = Stopwatch.StartNew();
+
+        await ServiceHostWait.UntilAsync(() => CallStatusAsync(pg.ConnectionString, room.CallId), s => s == "no_answer", "the call ended no-answer after the partition", Generous);
+        await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count), n => n == 0, "no leg left on the node", Generous);
+        output.WriteLine($"no_answer and no leg left {healed.Elapsed.TotalSeconds:F1} s after the heal");
+        Assert.Equal(["->ringing", "ringing>no_answer"], await StepsAsync(pg.ConnectionString, room.CallId));
+        var rows = await ServiceHostWait.UntilAsync(
+            () => FaultRig.LegRowsAsync(pg.ConnectionString, [callerLeg, carrierLeg!.Uuid]), r => r.Count == 2 && r.All(l => l.Source == "both"), "both legs' CDRs from both paths", Generous);
+        Assert.Equal("NO_ANSWER", rows.Single(r => r.Leg == Guid.Parse(callerLeg)).HangupCause);
         Assert.False(rig.FreeSwitchSpooled);
     }
 

@@ -142,6 +142,41 @@ public static class CallRecovery
     private static DateTime? EndOf(string leg, IReadOnlyList<EndedLeg> ended) =>
         ended.FirstOrDefault(x => string.Equals(x.LegUuid.ToString("D"), leg, StringComparison.OrdinalIgnoreCase))?.EndAt;
 
+    /// <summary>
+    /// The hangups an ended call still owes: legs of it that are up on the node although PostgreSQL has the call over
+    /// (its owner recorded the end, then lost the node or died before its hangups ran). Each gets the cause the machine
+    /// gives it when it ends a call: the caller leg the call's recorded cause, the other parties NORMAL_CLEARING
+    /// (ORIGINATOR_CANCEL for a canceled call), and a leg that only parked in the room, untagged, the cause of a late
+    /// leg (the recorded cause, or CALL_REJECTED). Legs of calls not in <paramref name="ended"/> are left alone.
+    /// </summary>
+    public static IReadOnlyList<(string Uuid, Guid CallId, string Cause)> LeftoverHangups(IEnumerable<LiveLeg> legs, IReadOnlyCollection<EndedCall> ended)
+    {
+        ArgumentNullException.ThrowIfNull(legs);
+        ArgumentNullException.ThrowIfNull(ended);
+        var hangups = new List<(string, Guid, string)>();
+        foreach (var leg in legs)
+        {
+            var call = Guid.TryParse(leg.CallId, out var id)
+                ? ended.FirstOrDefault(c => c.Id == id)
+                : ended.FirstOrDefault(c => leg.DialplanRoomId is not null && string.Equals(c.RoomId, leg.DialplanRoomId, StringComparison.Ordinal));
+            if (call is null)
+            {
+                continue;
+            }
+
+            var canceled = call.Status == CallStatus.Canceled.ToWire();
+            var cause = (leg.CallId, leg.Role) switch
+            {
+                (null, _) => canceled ? HangupCauses.OriginatorCancel : call.HangupCause ?? HangupCauses.CallRejected,
+                (_, "caller") => call.HangupCause ?? HangupCauses.NormalClearing,
+                _ => canceled ? HangupCauses.OriginatorCancel : HangupCauses.NormalClearing,
+            };
+            hangups.Add((leg.Uuid, call.Id, cause));
+        }
+
+        return hangups;
+    }
+
     private static T? Parse<T>(string wire, Func<T, string> toWire)
         where T : struct, Enum =>
         Enum.GetValues<T>().Where(v => toWire(v) == wire).Select(v => (T?)v).FirstOrDefault();

@@ -67,7 +67,36 @@ public sealed partial class CallRouter : INodeSteeringListener
             }
         }
 
+        await HangUpLeftoversAsync(node, commands, store, now.Values, cancellationToken).ConfigureAwait(false);
         ResumeLog.Reconciled(_logger, node, rebuilt.Count, sessions.Length, nodeRestarted);
+    }
+
+    /// <summary>
+    /// Legs still up although their call has ended in PostgreSQL: the owner that recorded the end lost the node (or
+    /// died) before its hangups ran, and no live call here will ever hang them up. Ended as the machine would have.
+    /// </summary>
+    private async Task HangUpLeftoversAsync(
+        string node, NodeCommands commands, ResumeStore store, IEnumerable<LiveLeg> live, CancellationToken cancellationToken)
+    {
+        var candidates = live.Where(l => Guid.TryParse(l.CallId, out var id)
+                ? !_calls.TryGetValue(id, out var session) || session.State.IsFinal
+                : l.CallId is null && l.DialplanRoomId is not null && FindByRoom(l.DialplanRoomId) is null)
+            .ToArray();
+        if (candidates.Length == 0)
+        {
+            return;
+        }
+
+        var ended = await store.EndedCallsAsync(
+            [.. candidates.Select(l => Guid.TryParse(l.CallId, out var id) ? id : (Guid?)null).OfType<Guid>().Distinct()],
+            [.. candidates.Where(l => l.CallId is null).Select(l => l.DialplanRoomId!).Distinct()],
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (uuid, callId, cause) in CallRecovery.LeftoverHangups(candidates, ended))
+        {
+            ResumeLog.LeftoverLeg(_logger, callId, uuid, node, cause);
+            // A leg that ends meanwhile answers -ERR; nothing more to do for it either way.
+            await commands.UuidKillAsync(uuid, cause, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static bool IsOn(CallSession session, string node) => string.Equals(session.Node, node, StringComparison.OrdinalIgnoreCase);
@@ -141,4 +170,7 @@ internal static partial class ResumeLog
 
     [LoggerMessage(2152, LogLevel.Information, "Node {Node}: reconciled ({Rebuilt} calls rebuilt, {Calls} in progress, node restarted: {Restarted})")]
     public static partial void Reconciled(ILogger logger, string node, int rebuilt, int calls, bool restarted);
+
+    [LoggerMessage(2153, LogLevel.Warning, "Call {CallId}: leg {Leg} on node {Node} outlived the call's end; hanging it up ({Cause})")]
+    public static partial void LeftoverLeg(ILogger logger, Guid callId, string leg, string node, string cause);
 }

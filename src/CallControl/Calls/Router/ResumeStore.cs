@@ -35,6 +35,15 @@ public sealed record EndedLeg
     public DateTime? EndAt { get; init; }
 }
 
+/// <summary>A call that has ended, as PostgreSQL has it: how its legs still up on a node should be hung up.</summary>
+public sealed record EndedCall
+{
+    public Guid Id { get; init; }
+    public required string RoomId { get; init; }
+    public required string Status { get; init; }
+    public string? HangupCause { get; init; }
+}
+
 /// <summary>Reads what a new owner of a node needs from PostgreSQL to resume its calls.</summary>
 public sealed class ResumeStore(NpgsqlDataSource dataSource)
 {
@@ -47,6 +56,14 @@ public sealed class ResumeStore(NpgsqlDataSource dataSource)
         WHERE c.freeswitch_node = @node
           AND c.status IN ('ringing', 'fallback-dialing', 'answered')
         ORDER BY c.created_at, c.id
+        """;
+
+    // Every status but the live ones above is final.
+    private const string EndedCallsSql = """
+        SELECT id, room_id, status, hangup_cause
+        FROM calls
+        WHERE (id = ANY(@ids) OR room_id = ANY(@rooms))
+          AND status NOT IN ('ringing', 'fallback-dialing', 'answered')
         """;
 
     private const string EndedLegsSql = """
@@ -78,6 +95,21 @@ public sealed class ResumeStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<EndedLeg>(new CommandDefinition(
             EndedLegsSql, new { ids = callIds.ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows];
+    }
+
+    /// <summary>Those of these calls (by id, or by room) that have ended.</summary>
+    public async Task<IReadOnlyList<EndedCall>> EndedCallsAsync(
+        IReadOnlyCollection<Guid> callIds, IReadOnlyCollection<string> roomIds, CancellationToken cancellationToken)
+    {
+        if (callIds.Count == 0 && roomIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<EndedCall>(new CommandDefinition(
+            EndedCallsSql, new { ids = callIds.ToArray(), rooms = roomIds.ToArray() }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows];
     }
 }
