@@ -103,13 +103,7 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await using var proxy = new BlackholeProxy(pg.Port);
         await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partcall");
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
-        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "partcall-caller", DisplayName = "Caller" });
-        using var alice = rig.ClientFor("partcall-caller");
-        using var created = await alice.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220077" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var (room, callerLeg) = await CallCarrierAsync(rig, "partcall-caller", "+15552220077");
         await ServiceHostWait.UntilAsync(() => CallStatusAsync(pg.ConnectionString, room.CallId), s => s == "answered", "the carrier answered");
 
         proxy.GoDark();
@@ -138,14 +132,8 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await using var rig = await FaultRig.StartAsync(
             $"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partring", new Dictionary<string, string?> { ["Rooms:PstnRingTimeout"] = "00:00:02" });
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
-        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "partring-caller", DisplayName = "Caller" });
         rig.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule("+1555222", "noanswer")]);
-        using var alice = rig.ClientFor("partring-caller");
-        using var created = await alice.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220088" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var (room, callerLeg) = await CallCarrierAsync(rig, "partring-caller", "+15552220088");
         var carrierLeg = await ServiceHostWait.UntilAsync(
             () => Task.FromResult(rig.Sim.Switch.Channels().FirstOrDefault(c => c.Uuid != callerLeg)), c => c is { CallState: "RINGING" }, "the carrier leg ringing");
 
@@ -165,6 +153,18 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
             () => FaultRig.LegRowsAsync(pg.ConnectionString, [callerLeg, carrierLeg!.Uuid]), r => r.Count == 2 && r.All(l => l.Source == "both"), "both legs' CDRs from both paths", Generous);
         Assert.Equal("NO_ANSWER", rows.Single(r => r.Leg == Guid.Parse(callerLeg)).HangupCause);
         Assert.False(rig.FreeSwitchSpooled);
+    }
+
+    /// <summary>A new user asks for a room calling <paramref name="number"/> and its verto client enters it.</summary>
+    private static async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CallCarrierAsync(FaultRig rig, string userId, string number)
+    {
+        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = userId, DisplayName = "Caller" });
+        using var client = rig.ClientFor(userId);
+        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = number });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        return (room, rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination));
     }
 
     private static Task<List<string>> StepsAsync(string connectionString, Guid callId) => StringsAsync(
