@@ -86,7 +86,9 @@ internal sealed class FaultRig : IAsyncDisposable
             }
 
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            // The host's default. Stopping takes well under a second here alone, but a fresh-clone CI run (other test
+            // projects and Chromium busy beside it) ran out of 5 s stopping after a partition (in Hangfire's server).
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         });
         await app.StartAsync();
         var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
