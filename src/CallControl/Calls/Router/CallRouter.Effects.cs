@@ -3,12 +3,15 @@ using CallControl.Calls.Recording;
 using CallControl.Data;
 using CallControl.Dialing;
 using CallControl.Switch;
+using Npgsql;
 
 namespace CallControl.Calls.Router;
 
 // Commands to effects: ESL commands on the call's node, store writes, signaling pushes, the ring timer.
 public sealed partial class CallRouter
 {
+    private static readonly TimeSpan FinalWriteMaxPause = TimeSpan.FromSeconds(5);
+
     private async Task ExecuteAsync(
         CallSession session, CallInput input, IReadOnlyList<CallCommand> commands, Queue<CallInput> pending,
         CancellationToken cancellationToken)
@@ -244,7 +247,95 @@ public sealed partial class CallRouter
         }
 
         // A final status closes the room and stamps the call's recordings in the same statement.
-        var result = await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
+        TransitionResult result;
+        try
+        {
+            result = await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (transition.To.IsFinal() && IsTransient(ex))
+        {
+            // The call's last write. The hangups after it in this list must not wait for PostgreSQL, and the row must
+            // not stay live for good (nothing else would end it while this instance steers the node): retried apart.
+            RouterLog.FinalWriteDeferred(_logger, session.CallId, change.ToStatus, ex);
+            var version = session.Version;
+            _ = Task.Run(() => RetryFinalWriteAsync(session, version, transition, change), CancellationToken.None);
+            return;
+        }
+
+        await AfterWriteAsync(session, transition, change, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsTransient(Exception e) => e is TimeoutException or NpgsqlException { IsTransient: true };
+
+    /// <summary>
+    /// Writes a call's end again, with growing pauses, until it is stored, turns out to be stored already (an earlier
+    /// attempt landed, its answer was lost), or the call is forgotten here (fenced: the next owner ends it from the
+    /// node; or its time is up).
+    /// </summary>
+    private async Task RetryFinalWriteAsync(CallSession session, int version, RecordTransition transition, CallChange change)
+    {
+        var pause = TimeSpan.FromMilliseconds(200);
+        TransitionResult? result = null;
+        var attempt = 1;
+        while (result is null && _calls.ContainsKey(session.CallId))
+        {
+            await Task.Delay(pause).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, FinalWriteMaxPause.Ticks));
+            attempt++;
+            try
+            {
+                result = await _callStore.ApplyAsync(session.CallId, version, change, CancellationToken.None).ConfigureAwait(false);
+                if (result.Outcome == TransitionOutcome.VersionConflict
+                    && await _callStore.GetAsync(session.CallId).ConfigureAwait(false) is { } row
+                    && row.Status == change.ToStatus && row.Version == version + 1)
+                {
+                    // Stored by an earlier attempt. Which recordings that write stamped is unknown here; the recording
+                    // sweep archives any it leaves behind.
+                    result = new TransitionResult(TransitionOutcome.Applied, []);
+                }
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                result = null;
+                RouterLog.FinalWriteDeferred(_logger, session.CallId, change.ToStatus, ex);
+            }
+#pragma warning disable CA1031 // Not transient: trying again would not help; logged, and the next owner or reconcile ends it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                RouterLog.CommandFailed(_logger, session.CallId, nameof(RecordTransition), "its retry", ex);
+                return;
+            }
+        }
+
+        if (result is null)
+        {
+            RouterLog.FinalWriteAbandoned(_logger, session.CallId, change.ToStatus);
+            return;
+        }
+
+        RouterLog.FinalWriteStored(_logger, session.CallId, change.ToStatus, attempt, result.Outcome.ToString());
+        await session.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await AfterWriteAsync(session, transition, change, result, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // As in ExecuteAsync: what the end leaves to close is logged when it fails.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            RouterLog.CommandFailed(_logger, session.CallId, nameof(RecordTransition), "its retry", ex);
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>After a transition's write: the session's version, and what a final status leaves to close.</summary>
+    private async Task AfterWriteAsync(
+        CallSession session, RecordTransition transition, CallChange change, TransitionResult result, CancellationToken cancellationToken)
+    {
         if (result.Outcome == TransitionOutcome.Applied)
         {
             session.Version++;

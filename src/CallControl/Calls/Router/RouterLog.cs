@@ -20,4 +20,13 @@ internal static partial class RouterLog
 
     [LoggerMessage(2106, LogLevel.Error, "Call {CallId}: {Input} could not be handled")]
     public static partial void InputFailed(ILogger logger, Guid callId, string input, Exception exception);
+
+    [LoggerMessage(2107, LogLevel.Warning, "Call {CallId}: storing its end ({Status}) failed; trying again apart")]
+    public static partial void FinalWriteDeferred(ILogger logger, Guid callId, string status, Exception exception);
+
+    [LoggerMessage(2108, LogLevel.Information, "Call {CallId}: its end ({Status}) stored at attempt {Attempt} ({Outcome})")]
+    public static partial void FinalWriteStored(ILogger logger, Guid callId, string status, int attempt, string outcome);
+
+    [LoggerMessage(2109, LogLevel.Error, "Call {CallId}: its end ({Status}) was never stored here; the node's next owner or reconcile ends it")]
+    public static partial void FinalWriteAbandoned(ILogger logger, Guid callId, string status);
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallControl.Data;
+using CallControl.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace CallControl.Tests.Faults;
+
+/// <summary>
+/// PostgreSQL refuses a call's final write once with a transient error (a serialization failure, as under
+/// contention), while everything else works and the node's lease holds. Nothing later would end the row: the service
+/// must hang the legs up at once all the same, and store the end by trying again.
+/// </summary>
+[Collection(ServiceHostGroup.Name)]
+public sealed class FinalWriteRetryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_calls_end_refused_once_by_postgresql_is_stored_by_a_retry_without_keeping_the_legs_up()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "finalretry");
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
+        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "finalretry-caller", DisplayName = "Caller" });
+        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
+        using var client = rig.ClientFor("finalretry-caller");
+        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220099" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var calls = rig.App.Services.GetRequiredService<CallStore>();
+        await ServiceHostWait.UntilAsync(() => calls.GetAsync(room.CallId), c => c?.Status == "answered", "the carrier answered");
+
+        // The first write that ends this call fails as a serialization failure would (a sequence is not rolled back,
+        // so only the first attempt fails).
+        await ExecuteAsync(pg.ConnectionString, $"""
+            CREATE SEQUENCE refusals;
+            CREATE FUNCTION refuse_first_end() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.id = '{room.CallId}' AND NEW.status <> OLD.status AND nextval('refusals') = 1 THEN
+                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_first_end BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_first_end();
+            """);
+
+        rig.Sim.Switch.Hangup(callerLeg);
+        var hungUp = Stopwatch.StartNew();
+        await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count), n => n == 0, "the carrier leg hung up");
+        var legsGone = hungUp.Elapsed;
+        var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(30));
+        output.WriteLine($"legs gone {legsGone.TotalMilliseconds:F0} ms, end stored {hungUp.Elapsed.TotalMilliseconds:F0} ms after the caller hung up");
+
+        Assert.Equal(2L, await ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals")); // refused once, then stored
+        Assert.Equal(["ringing", "answered", "completed"], call!.History.Select(h => h.ToStatus));
+        // Which hangup the machine hears first (the caller's, or the bridged carrier leg's) decides the reason.
+        Assert.Matches("^(caller|network)_hung_up$", call.History[^1].Reason);
+        Assert.NotNull(call.Call.EndedAt);
+        Assert.NotNull(call.Call.Billsec);
+        Assert.Equal("closed", await ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
+        Assert.InRange(legsGone, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+}
