@@ -11,9 +11,9 @@ using Xunit.Abstractions;
 namespace CallControl.Tests.Faults;
 
 /// <summary>
-/// PostgreSQL refuses a call's final write once with a transient error (a serialization failure, as under
-/// contention), while everything else works and the node's lease holds. Nothing later would end the row: the service
-/// must hang the legs up at once all the same, and store the end by trying again.
+/// A call's final write does not land the first time while everything else works and the node's lease holds: refused
+/// with a transient error, or meeting a version left by an earlier write whose reply was lost. Nothing later would
+/// end the row, so the service must still store the end, without keeping the legs up meanwhile.
 /// </summary>
 [Collection(ServiceHostGroup.Name)]
 public sealed class FinalWriteRetryTests(ITestOutputHelper output)
@@ -23,17 +23,8 @@ public sealed class FinalWriteRetryTests(ITestOutputHelper output)
     {
         await using var pg = await ThrowawayPostgres.StartAsync();
         await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "finalretry");
-        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
-        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "finalretry-caller", DisplayName = "Caller" });
-        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
-        using var client = rig.ClientFor("finalretry-caller");
-        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220099" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var (room, callerLeg) = await CarrierCallAsync(rig);
         var calls = rig.App.Services.GetRequiredService<CallStore>();
-        await ServiceHostWait.UntilAsync(() => calls.GetAsync(room.CallId), c => c?.Status == "answered", "the carrier answered");
 
         // The first write that ends this call fails as a serialization failure would (a sequence is not rolled back,
         // so only the first attempt fails).
@@ -64,6 +55,42 @@ public sealed class FinalWriteRetryTests(ITestOutputHelper output)
         Assert.NotNull(call.Call.Billsec);
         Assert.Equal("closed", await ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
         Assert.InRange(legsGone, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_calls_end_written_after_an_earlier_write_whose_answer_was_lost_is_stored_over_it()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "finalover");
+        var (room, callerLeg) = await CarrierCallAsync(rig);
+        var calls = rig.App.Services.GetRequiredService<CallStore>();
+
+        // What a write that landed but whose reply never came leaves: the row one version past what the service knows.
+        await ExecuteAsync(pg.ConnectionString, $"UPDATE calls SET version = version + 1 WHERE id = '{room.CallId}'");
+
+        rig.Sim.Switch.Hangup(callerLeg);
+        var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(30));
+        Assert.Equal(["ringing", "answered", "completed"], call!.History.Select(h => h.ToStatus));
+        Assert.NotNull(call.Call.EndedAt);
+        Assert.Equal("closed", await ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
+        await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count), n => n == 0, "both legs hung up");
+    }
+
+    /// <summary>A carrier call that answers, once the call has <paramref name="status"/>.</summary>
+    private static async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CarrierCallAsync(FaultRig rig, string status = "answered")
+    {
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
+        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "final-caller", DisplayName = "Caller" });
+        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
+        using var client = rig.ClientFor("final-caller");
+        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220099" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var calls = rig.App.Services.GetRequiredService<CallStore>();
+        await ServiceHostWait.UntilAsync(() => calls.GetAsync(room.CallId), c => c?.Status == status, $"the call {status}");
+        return (room, callerLeg);
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -262,7 +262,37 @@ public sealed partial class CallRouter
             return;
         }
 
+        if (result.Outcome == TransitionOutcome.VersionConflict && transition.To.IsFinal())
+        {
+            result = await EndOverAsync(session, change, cancellationToken).ConfigureAwait(false) ?? result;
+        }
+
         await AfterWriteAsync(session, transition, change, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The call's end met a version this session did not write, on a row that is still live. While this instance
+    /// steers the node it is the call's only writer, so that version is an earlier write of its own whose answer was
+    /// lost (the write landed, the connection broke before the reply). Left as it is, the row would stay live for good
+    /// (every later write of the call conflicts the same way), so the end is written over the stored version. Null
+    /// when the row has ended already (or is gone): then it stays as it is.
+    /// </summary>
+    private async Task<TransitionResult?> EndOverAsync(CallSession session, CallChange change, CancellationToken cancellationToken)
+    {
+        if (await _callStore.GetAsync(session.CallId, cancellationToken).ConfigureAwait(false) is not { } row
+            || CallStatuses.IsFinal(row.Status))
+        {
+            return null;
+        }
+
+        var result = await _callStore.ApplyAsync(session.CallId, row.Version, change, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == TransitionOutcome.Applied)
+        {
+            RouterLog.EndWrittenOver(_logger, session.CallId, change.ToStatus, row.Status, session.Version, row.Version);
+            session.Version = row.Version;
+        }
+
+        return result;
     }
 
     private static bool IsTransient(Exception e) => e is TimeoutException or NpgsqlException { IsTransient: true };
@@ -292,6 +322,10 @@ public sealed partial class CallRouter
                     // Stored by an earlier attempt. Which recordings that write stamped is unknown here; the recording
                     // sweep archives any it leaves behind.
                     result = new TransitionResult(TransitionOutcome.Applied, []);
+                }
+                else if (result.Outcome == TransitionOutcome.VersionConflict)
+                {
+                    result = await EndOverAsync(session, change, CancellationToken.None).ConfigureAwait(false) ?? result;
                 }
             }
             catch (Exception ex) when (IsTransient(ex))

@@ -29,4 +29,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(2109, LogLevel.Error, "Call {CallId}: its end ({Status}) was never stored here; the node's next owner or reconcile ends it")]
     public static partial void FinalWriteAbandoned(ILogger logger, Guid callId, string status);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Call {CallId}: its end ({Status}) written over stored status {Stored} (version {StoredVersion}, {Expected} expected: an earlier write's answer was lost)")]
+    public static partial void EndWrittenOver(ILogger logger, Guid callId, string status, string stored, int expected, int storedVersion);
 }
