@@ -76,6 +76,36 @@ public sealed class FinalWriteRetryTests(ITestOutputHelper output)
         await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count), n => n == 0, "both legs hung up");
     }
 
+    [Fact]
+    public async Task A_call_whose_answered_write_was_refused_still_ends_with_its_answer_time_and_billsec()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "answerlost");
+        // Every move to answered is refused once (a sequence is not rolled back with the failed statement).
+        await ExecuteAsync(pg.ConnectionString, """
+            CREATE SEQUENCE refusals;
+            CREATE FUNCTION refuse_first_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.status = 'answered' AND OLD.status <> 'answered' AND nextval('refusals') = 1 THEN
+                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_first_answer BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_first_answer();
+            """);
+        var (room, callerLeg) = await CarrierCallAsync(rig, "ringing");
+        var calls = rig.App.Services.GetRequiredService<CallStore>();
+        await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count(c => c.AnswerState == "answered")), n => n == 2, "both legs answered");
+        await Task.Delay(1100); // a billable second
+        rig.Sim.Switch.Hangup(callerLeg);
+
+        var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(30));
+        Assert.Equal(["ringing", "completed"], call!.History.Select(h => h.ToStatus)); // the refused step is not made up
+        Assert.NotNull(call.Call.AnsweredAt);
+        Assert.Equal("pstn", call.Call.AnsweredVia);
+        Assert.InRange(call.Call.Billsec!.Value, 1, 10);
+    }
+
     /// <summary>A carrier call that answers, once the call has <paramref name="status"/>.</summary>
     private static async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CarrierCallAsync(FaultRig rig, string status = "answered")
     {

@@ -231,6 +231,8 @@ public sealed partial class CallRouter
                     HangupDisposition = f.HangupDisposition,
                     HungUpBy = f.HungUpBy.ToWire(),
                     AnsweredVia = f.AnsweredVia?.ToWire(),
+                    // Again with the end, so a call whose answered write was lost still has it beside its billsec.
+                    AnsweredAt = change.AnsweredAt ?? session.State.AnsweredAt?.UtcDateTime,
                     FallbackReason = f.FallbackReason?.ToWire(),
                     Duration = Seconds(f.EndedAt - session.CreatedAt),
                     Billsec = session.State.AnsweredAt is { } answered ? Seconds(f.EndedAt - answered) : 0,
