@@ -281,7 +281,8 @@ public sealed partial class CallRouter
     /// </summary>
     private async Task<TransitionResult?> EndOverAsync(CallSession session, CallChange change, CancellationToken cancellationToken)
     {
-        if (await _callStore.GetAsync(session.CallId, cancellationToken).ConfigureAwait(false) is not { } row
+        if (!IsCurrent(session)
+            || await _callStore.GetAsync(session.CallId, cancellationToken).ConfigureAwait(false) is not { } row
             || CallStatuses.IsFinal(row.Status))
         {
             return null;
@@ -297,19 +298,24 @@ public sealed partial class CallRouter
         return result;
     }
 
+    /// <summary>This session still runs its call here: the node is steered by this instance and no rebuilt session
+    /// replaced this one (after a fencing and a new lease).</summary>
+    private bool IsCurrent(CallSession session) =>
+        Nodes.IsSteering(session.Node) && _calls.TryGetValue(session.CallId, out var current) && ReferenceEquals(current, session);
+
     private static bool IsTransient(Exception e) => e is TimeoutException or NpgsqlException { IsTransient: true };
 
     /// <summary>
     /// Writes a call's end again, with growing pauses, until it is stored, turns out to be stored already (an earlier
-    /// attempt landed, its answer was lost), or the call is forgotten here (fenced: the next owner ends it from the
-    /// node; or its time is up).
+    /// attempt landed, its answer was lost), or the session stops being current (fenced: the node's next owner ends
+    /// the call from the node; or forgotten, its time up).
     /// </summary>
     private async Task RetryFinalWriteAsync(CallSession session, int version, RecordTransition transition, CallChange change)
     {
         var pause = TimeSpan.FromMilliseconds(200);
         TransitionResult? result = null;
         var attempt = 1;
-        while (result is null && _calls.ContainsKey(session.CallId))
+        while (result is null && IsCurrent(session))
         {
             await Task.Delay(pause).ConfigureAwait(false);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, FinalWriteMaxPause.Ticks));
