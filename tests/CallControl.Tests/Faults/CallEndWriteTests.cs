@@ -11,12 +11,13 @@ using Xunit.Abstractions;
 namespace CallControl.Tests.Faults;
 
 /// <summary>
-/// A call's final write does not land the first time while everything else works and the node's lease holds: refused
-/// with a transient error, or meeting a version left by an earlier write whose reply was lost. Nothing later would
-/// end the row, so the service must still store the end, without keeping the legs up meanwhile.
+/// A call's writes do not all land the first time while everything else works and the node's lease holds: its end
+/// refused with a transient error, its end meeting a version left by an earlier write whose reply was lost, its
+/// answer refused. Nothing later would end the row, so the service must still store the end, complete, without
+/// keeping the legs up meanwhile.
 /// </summary>
 [Collection(ServiceHostGroup.Name)]
-public sealed class FinalWriteRetryTests(ITestOutputHelper output)
+public sealed class CallEndWriteTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task A_calls_end_refused_once_by_postgresql_is_stored_by_a_retry_without_keeping_the_legs_up()
