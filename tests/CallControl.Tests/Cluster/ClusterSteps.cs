@@ -34,17 +34,9 @@ internal static class ClusterSteps
     }
 
     /// <summary>A signaling WebSocket of <paramref name="userId"/> on <paramref name="instance"/>, registered there.</summary>
-    public static async Task<SignalClient> ConnectSignalingAsync(this ServiceInstance instance, string userId)
-    {
-        var socket = new System.Net.WebSockets.ClientWebSocket();
-        var token = instance.Services.GetRequiredService<TokenService>().Mint(userId, null, TimeSpan.FromHours(1));
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        var uri = new UriBuilder(instance.BaseAddress) { Scheme = "ws", Path = SignalingApi.Path }.Uri;
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        var client = new SignalClient(socket);
-        await ServiceHostWait.UntilAsync(() => instance.Services.GetRequiredService<SignalHub>().IsOnline(userId), $"{userId} online on {instance.Id}");
-        return client;
-    }
+    public static Task<SignalClient> ConnectSignalingAsync(this ServiceInstance instance, string userId) =>
+        SignalClient.ConnectAsync(
+            instance.BaseAddress, instance.Services, userId, instance.Services.GetRequiredService<TokenService>().Mint(userId, null, TimeSpan.FromHours(1)));
 
     public static async Task<IReadOnlyList<NodeView>> NodesAsync(this HttpClient admin) =>
         (await admin.GetFromJsonAsync<List<NodeView>>("/api/admin/nodes", Json))!;

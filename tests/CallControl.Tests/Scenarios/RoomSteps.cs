@@ -84,16 +84,8 @@ internal static class RoomSteps
             (e.Name == "BACKGROUND_JOB" && (e.Get("Job-Command") ?? "").Contains("originate", StringComparison.Ordinal)));
 
     /// <summary>A signaling connection: room events as they arrive.</summary>
-    public static async Task<SignalClient> ConnectSignalingAsync(this RoomWorld world, string userId)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + world.TokenFor(userId));
-        var uri = new UriBuilder(world.BaseAddress) { Scheme = "ws", Path = SignalingApi.Path }.Uri;
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        var client = new SignalClient(socket);
-        await ServiceHostWait.UntilAsync(() => world.Services.GetRequiredService<SignalHub>().IsOnline(userId), "signaling online");
-        return client;
-    }
+    public static Task<SignalClient> ConnectSignalingAsync(this RoomWorld world, string userId) =>
+        SignalClient.ConnectAsync(world.BaseAddress, world.Services, userId, world.TokenFor(userId));
 
     public static void SetCarrier(this RoomWorld world, string number, string behaviour, int delayMs = 300) =>
         world.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule(number, behaviour, delayMs)]);
@@ -110,6 +102,18 @@ internal sealed class SignalClient : IAsyncDisposable
     {
         _socket = socket;
         _reader = Task.Run(ReadAsync);
+    }
+
+    /// <summary>A signaling WebSocket of <paramref name="userId"/> on the service at <paramref name="baseAddress"/>,
+    /// once that service has it online.</summary>
+    public static async Task<SignalClient> ConnectAsync(Uri baseAddress, IServiceProvider services, string userId, string token)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        await socket.ConnectAsync(new UriBuilder(baseAddress) { Scheme = "ws", Path = SignalingApi.Path }.Uri, CancellationToken.None);
+        var client = new SignalClient(socket);
+        await ServiceHostWait.UntilAsync(() => services.GetRequiredService<SignalHub>().IsOnline(userId), $"{userId} online on signaling");
+        return client;
     }
 
     /// <summary>Completes when the socket is closed (by either side).</summary>
