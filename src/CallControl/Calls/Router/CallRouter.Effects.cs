@@ -22,6 +22,14 @@ public sealed partial class CallRouter
         var inflight = new List<(CallCommand Command, Task<Esl.Commands.EslResult> Reply)>();
         for (var i = 0; i < commands.Count; i++)
         {
+            if (!IsRegistered(session))
+            {
+                // Fenced in the middle (an earlier effect waited on PostgreSQL while the node's lease was lost): the
+                // rest is the next owner's to decide, from the node and the database.
+                RouterLog.StaleEffects(_logger, session.CallId, input.GetType().Name, commands.Count - i);
+                break;
+            }
+
             var command = commands[i];
             if (command is not (AnswerLeg or BridgeLegs) && inflight.Count > 0)
             {
@@ -183,6 +191,11 @@ public sealed partial class CallRouter
     private void ArmTimer(CallSession session, DateTimeOffset deadline)
     {
         session.RingTimer?.Dispose();
+        if (!IsRegistered(session))
+        {
+            return;
+        }
+
         var due = deadline - _clock.GetUtcNow();
         if (due < TimeSpan.Zero)
         {
@@ -300,8 +313,7 @@ public sealed partial class CallRouter
 
     /// <summary>This session still runs its call here: the node is steered by this instance and no rebuilt session
     /// replaced this one (after a fencing and a new lease).</summary>
-    private bool IsCurrent(CallSession session) =>
-        Nodes.IsSteering(session.Node) && _calls.TryGetValue(session.CallId, out var current) && ReferenceEquals(current, session);
+    private bool IsCurrent(CallSession session) => Nodes.IsSteering(session.Node) && IsRegistered(session);
 
     private static bool IsTransient(Exception e) => e is TimeoutException or NpgsqlException { IsTransient: true };
 

@@ -45,11 +45,6 @@ public sealed partial class CallRouter : INodeSteeringListener
         ended = await store.EndedLegsAsync([.. sessions.Select(s => s.CallId)], cancellationToken).ConfigureAwait(false);
         foreach (var session in sessions)
         {
-            if (rebuilt.Contains(session))
-            {
-                await ResumeTimerAsync(session, cancellationToken).ConfigureAwait(false);
-            }
-
             var inputs = CallRecovery.MissedInputs(
                 session.State, now, [.. ended.Where(e => e.CallId == session.CallId)], nodeRestarted, Now);
             foreach (var input in inputs)
@@ -65,6 +60,13 @@ public sealed partial class CallRouter : INodeSteeringListener
             {
                 await AdoptLegAsync(node, leg.Uuid, leg.DialplanRoomId!, leg.Login, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // Only now the stored ring deadlines: one that passed while nobody steered the node fires at once, and it must
+        // find the legs that parked meanwhile already adopted (else a caller leg still in the room counts as missing).
+        foreach (var session in rebuilt.Where(s => !s.State.IsFinal))
+        {
+            await ResumeTimerAsync(session, cancellationToken).ConfigureAwait(false);
         }
 
         await HangUpLeftoversAsync(node, commands, store, now.Values, cancellationToken).ConfigureAwait(false);

@@ -150,6 +150,14 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
             pending.Enqueue(first);
             while (pending.TryDequeue(out var input))
             {
+                if (!IsRegistered(session))
+                {
+                    // Forgotten while waiting (fenced: the node is another's now, or this instance's again with the
+                    // call rebuilt as a new session). A stale session must not decide, write or arm anything.
+                    RouterLog.StaleInput(_logger, session.CallId, input.GetType().Name);
+                    break;
+                }
+
                 var transition = CallMachine.Handle(session.State, input);
                 if (transition.State.IsFinal && !session.State.IsFinal)
                 {
@@ -170,13 +178,17 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
             session.Gate.Release();
         }
 
-        if (session.State.IsFinal && session.ForgetTimer is null)
+        if (session.State.IsFinal && session.ForgetTimer is null && IsRegistered(session))
         {
             // Kept a while after the end, so a leg that parks late (its client never heard the call is over) is
             // still recognised and hung up by the machine instead of staying parked.
             session.ForgetTimer = _clock.CreateTimer(_ => Forget(session), null, _options.VertoLoginTtl, Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>This session object is the one registered for its call (not forgotten, not replaced by a rebuild).</summary>
+    private bool IsRegistered(CallSession session) =>
+        _calls.TryGetValue(session.CallId, out var current) && ReferenceEquals(current, session);
 
     private void Forget(CallSession session)
     {

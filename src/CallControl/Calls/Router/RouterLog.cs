@@ -32,4 +32,10 @@ internal static partial class RouterLog
 
     [LoggerMessage(2110, LogLevel.Warning, "Call {CallId}: its end ({Status}) written over stored status {Stored} (version {StoredVersion}, {Expected} expected: an earlier write's answer was lost)")]
     public static partial void EndWrittenOver(ILogger logger, Guid callId, string status, string stored, int expected, int storedVersion);
+
+    [LoggerMessage(2111, LogLevel.Warning, "Call {CallId}: {Input} ignored: this session was forgotten (fenced) meanwhile")]
+    public static partial void StaleInput(ILogger logger, Guid callId, string input);
+
+    [LoggerMessage(2112, LogLevel.Warning, "Call {CallId}: {Count} commands (for {Input}) dropped: this session was forgotten (fenced) meanwhile")]
+    public static partial void StaleEffects(ILogger logger, Guid callId, string input, int count);
 }
