@@ -116,7 +116,8 @@ public sealed partial class CallRouter
 
     /// <summary>A leg parked in the room: adopt it as the caller's or callee's leg, or hang it up as a stranger.
     /// Reconcile calls this too, for a leg that parked while nobody listened.</summary>
-    private async Task AdoptLegAsync(string node, string leg, string roomId, string? login, CancellationToken cancellationToken)
+    private async Task AdoptLegAsync(
+        string node, string leg, string roomId, string? login, CancellationToken cancellationToken, bool deferUnchecked = true)
     {
         if (FindByRoom(roomId) is not { } session || _byLeg.ContainsKey(leg))
         {
@@ -128,8 +129,20 @@ public sealed partial class CallRouter
         // drop, but a second leg with that login is someone replaying the password). A login of another room, or a
         // leg on another node, consumes nothing.
         var onNode = string.Equals(node, session.Node, StringComparison.OrdinalIgnoreCase);
-        var userId = login is null || !onNode ? null
-            : await _logins.ConsumeForCallAsync(login, session.RoomId, Parties(session), cancellationToken).ConfigureAwait(false);
+        string? userId;
+        try
+        {
+            userId = login is null || !onNode ? null
+                : await _logins.ConsumeForCallAsync(login, session.RoomId, Parties(session), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (deferUnchecked && IsTransient(ex))
+        {
+            // The login cannot be checked now. Neither adopted blindly nor refused: checked again once PostgreSQL answers.
+            RouterLog.ParkUnchecked(_logger, session.CallId, leg, ex);
+            _ = Task.Run(() => AdoptLaterAsync(session, node, leg, roomId, login), CancellationToken.None);
+            return;
+        }
+
         LegRole? role = userId is null ? null
             : userId == session.CallerUserId ? LegRole.Caller
             : userId == session.CalleeUserId ? LegRole.Callee
@@ -152,6 +165,43 @@ public sealed partial class CallRouter
         CallInput input = role == LegRole.Caller ? new CallerLegParked(Now, leg) : new CalleeLegParked(Now, leg);
         await SubmitAsync(session, input, cancellationToken).ConfigureAwait(false);
         await tagged.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A parked leg whose login could not be checked: tried again with growing pauses while the leg is up, not adopted
+    /// yet, and its call still this instance's (fenced: the next owner's reconcile adopts it). If its call ends first,
+    /// the machine hangs the late leg up when it is adopted.
+    /// </summary>
+    private async Task AdoptLaterAsync(CallSession session, string node, string leg, string roomId, string? login)
+    {
+        var pause = TimeSpan.FromMilliseconds(250);
+        while (IsCurrent(session) && !_byLeg.ContainsKey(leg))
+        {
+            await Task.Delay(pause).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, FinalWriteMaxPause.Ticks));
+            try
+            {
+                if (!IsCurrent(session) || Nodes.Commands(node) is not { } commands
+                    || (await commands.UuidExistsAsync(leg).ConfigureAwait(false)).Text.Trim() != "true")
+                {
+                    return;
+                }
+
+                await AdoptLegAsync(node, leg, roomId, login, CancellationToken.None, deferUnchecked: false).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                // Still unreachable: the next pause.
+            }
+#pragma warning disable CA1031 // The node went away meanwhile, or anything else: logged; reconcile is the fallback.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                RouterLog.CommandFailed(_logger, session.CallId, "adopting the leg", "CHANNEL_PARK", ex);
+                return;
+            }
+        }
     }
 
     private async Task TagLegAsync(CallSession session, string leg, LegRole role, CancellationToken cancellationToken)

@@ -38,4 +38,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(2112, LogLevel.Warning, "Call {CallId}: {Count} commands (for {Input}) dropped: this session was forgotten (fenced) meanwhile")]
     public static partial void StaleEffects(ILogger logger, Guid callId, string input, int count);
+
+    [LoggerMessage(2113, LogLevel.Warning, "Call {CallId}: leg {CallUuid} parked, but its login cannot be checked now; checking again")]
+    public static partial void ParkUnchecked(ILogger logger, Guid callId, string callUuid, Exception exception);
 }
