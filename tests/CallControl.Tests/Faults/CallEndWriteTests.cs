@@ -29,7 +29,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
 
         // The first write that ends this call fails as a serialization failure would (a sequence is not rolled back,
         // so only the first attempt fails).
-        await ExecuteAsync(pg.ConnectionString, $"""
+        await FaultRig.ScalarAsync(pg.ConnectionString, $"""
             CREATE SEQUENCE refusals;
             CREATE FUNCTION refuse_first_end() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -48,13 +48,13 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(30));
         output.WriteLine($"legs gone {legsGone.TotalMilliseconds:F0} ms, end stored {hungUp.Elapsed.TotalMilliseconds:F0} ms after the caller hung up");
 
-        Assert.Equal(2L, await ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals")); // refused once, then stored
+        Assert.Equal(2L, await FaultRig.ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals")); // refused once, then stored
         Assert.Equal(["ringing", "answered", "completed"], call!.History.Select(h => h.ToStatus));
         // Which hangup the machine hears first (the caller's, or the bridged carrier leg's) decides the reason.
         Assert.Matches("^(caller|network)_hung_up$", call.History[^1].Reason);
         Assert.NotNull(call.Call.EndedAt);
         Assert.NotNull(call.Call.Billsec);
-        Assert.Equal("closed", await ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
+        Assert.Equal("closed", await FaultRig.ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
         Assert.InRange(legsGone, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
@@ -67,13 +67,13 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         var calls = rig.App.Services.GetRequiredService<CallStore>();
 
         // What a write that landed but whose reply never came leaves: the row one version past what the service knows.
-        await ExecuteAsync(pg.ConnectionString, $"UPDATE calls SET version = version + 1 WHERE id = '{room.CallId}'");
+        await FaultRig.ScalarAsync(pg.ConnectionString, $"UPDATE calls SET version = version + 1 WHERE id = '{room.CallId}'");
 
         rig.Sim.Switch.Hangup(callerLeg);
         var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(30));
         Assert.Equal(["ringing", "answered", "completed"], call!.History.Select(h => h.ToStatus));
         Assert.NotNull(call.Call.EndedAt);
-        Assert.Equal("closed", await ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
+        Assert.Equal("closed", await FaultRig.ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
         await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count), n => n == 0, "both legs hung up");
     }
 
@@ -83,7 +83,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         await using var pg = await ThrowawayPostgres.StartAsync();
         await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "answerlost");
         // Every move to answered is refused once (a sequence is not rolled back with the failed statement).
-        await ExecuteAsync(pg.ConnectionString, """
+        await FaultRig.ScalarAsync(pg.ConnectionString, """
             CREATE SEQUENCE refusals;
             CREATE FUNCTION refuse_first_answer() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -111,30 +111,10 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
     private static async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CarrierCallAsync(FaultRig rig, string status = "answered")
     {
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
-        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "final-caller", DisplayName = "Caller" });
         rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
-        using var client = rig.ClientFor("final-caller");
-        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220099" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var (room, callerLeg) = await rig.CallCarrierAsync("final-caller", "+15552220099");
         var calls = rig.App.Services.GetRequiredService<CallStore>();
         await ServiceHostWait.UntilAsync(() => calls.GetAsync(room.CallId), c => c?.Status == status, $"the call {status}");
         return (room, callerLeg);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(string connectionString, string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        return await command.ExecuteScalarAsync();
     }
 }

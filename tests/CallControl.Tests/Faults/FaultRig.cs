@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CallControl.Cdr.Journal;
 using CallControl.Data;
 using CallControl.Hosting;
@@ -109,6 +111,26 @@ internal sealed class FaultRig : IAsyncDisposable
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Bearer", App.Services.GetRequiredService<CallControl.Auth.TokenService>().Mint(userId, null, TimeSpan.FromHours(1)));
         return client;
+    }
+
+    /// <summary>A new user asks for a room calling <paramref name="number"/> and its verto client enters it.</summary>
+    public async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CallCarrierAsync(string userId, string number)
+    {
+        await App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = userId, DisplayName = "Caller" });
+        using var client = ClientFor(userId);
+        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = number });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        return (room, Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination));
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the database directly (what a test injects), its scalar result.</summary>
+    public static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
     }
 
     public async Task<HttpStatusCode> ReadyAsync()

@@ -103,7 +103,7 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await using var proxy = new BlackholeProxy(pg.Port);
         await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partcall");
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
-        var (room, callerLeg) = await CallCarrierAsync(rig, "partcall-caller", "+15552220077");
+        var (room, callerLeg) = await rig.CallCarrierAsync("partcall-caller", "+15552220077");
         await ServiceHostWait.UntilAsync(() => CallStatusAsync(pg.ConnectionString, room.CallId), s => s == "answered", "the carrier answered");
 
         proxy.GoDark();
@@ -133,7 +133,7 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
             $"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partring", new Dictionary<string, string?> { ["Rooms:PstnRingTimeout"] = "00:00:02" });
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready before the partition");
         rig.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule("+1555222", "noanswer")]);
-        var (room, callerLeg) = await CallCarrierAsync(rig, "partring-caller", "+15552220088");
+        var (room, callerLeg) = await rig.CallCarrierAsync("partring-caller", "+15552220088");
         var carrierLeg = await ServiceHostWait.UntilAsync(
             () => Task.FromResult(rig.Sim.Switch.Channels().FirstOrDefault(c => c.Uuid != callerLeg)), c => c is { CallState: "RINGING" }, "the carrier leg ringing");
 
@@ -200,18 +200,6 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.Equal(2, legs.Count); // one phone leg: the fallback was dialed once
         Assert.Equal(["no_answer"], await StringsAsync(pg.ConnectionString, "SELECT fallback_reason FROM calls WHERE id = $1", room.CallId));
         Assert.False(rig.FreeSwitchSpooled);
-    }
-
-    /// <summary>A new user asks for a room calling <paramref name="number"/> and its verto client enters it.</summary>
-    private static async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CallCarrierAsync(FaultRig rig, string userId, string number)
-    {
-        await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = userId, DisplayName = "Caller" });
-        using var client = rig.ClientFor(userId);
-        using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = number });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        return (room, rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination));
     }
 
     private static Task<List<string>> StepsAsync(string connectionString, Guid callId) => StringsAsync(
