@@ -73,6 +73,8 @@ public sealed class HangfireArchiveTests(DatabaseFixture db)
 
         await WaitFor(async () => (await db.StateAsync(rec.Id)).State == "archived", "archived on a retry");
         Assert.True((await db.StateAsync(rec.Id)).Attempts >= 2);
+        // The job tells the sink only after its UPDATE to archived: a moment after the row shows it.
+        await WaitFor(() => Task.FromResult(host.Sink.Events.Count > 0), "the sink told");
         Assert.Single(host.Sink.Events);
         await WaitFor(() => Task.FromResult(hangfire.StateOf(jobId) == SucceededState.StateName), "job succeeded");
     }
