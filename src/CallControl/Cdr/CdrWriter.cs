@@ -305,7 +305,7 @@ public sealed class CdrWriter : IAsyncDisposable
                 Stored(batch);
                 return;
             }
-            catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
+            catch (Exception e) when (PostgresFailures.IsTransient(e))
             {
                 Log.CdrStoreFailed(_logger, batch[0].Leg.LegUuid, batch[0].Leg.SourceText, e);
                 ObserveAbandoned(write);
@@ -433,7 +433,7 @@ public sealed class CdrWriter : IAsyncDisposable
                 await StoreAsync(p.Leg, _stop.Token).ConfigureAwait(false);
                 Stored([p]);
             }
-            catch (Exception e) when (CdrJournal.IsConnectivityFailure(e))
+            catch (Exception e) when (PostgresFailures.IsTransient(e))
             {
                 Log.CdrStoreFailed(_logger, p.Leg.LegUuid, p.Leg.SourceText, e);
                 await JournalAsync(batch.GetRange(i, batch.Count - i)).ConfigureAwait(false);

@@ -3,14 +3,13 @@ using CallControl.Calls.Recording;
 using CallControl.Data;
 using CallControl.Dialing;
 using CallControl.Switch;
-using Npgsql;
 
 namespace CallControl.Calls.Router;
 
 // Commands to effects: ESL commands on the call's node, store writes, signaling pushes, the ring timer.
 public sealed partial class CallRouter
 {
-    private static readonly TimeSpan FinalWriteMaxPause = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryMaxPause = TimeSpan.FromSeconds(5);
 
     private async Task ExecuteAsync(
         CallSession session, CallInput input, IReadOnlyList<CallCommand> commands, Queue<CallInput> pending,
@@ -267,7 +266,7 @@ public sealed partial class CallRouter
         {
             result = await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (transition.To.IsFinal() && IsTransient(ex))
+        catch (Exception ex) when (transition.To.IsFinal() && PostgresFailures.IsTransient(ex))
         {
             // The call's last write. The hangups after it in this list must not wait for PostgreSQL, and the row must
             // not stay live for good (nothing else would end it while this instance steers the node): retried apart.
@@ -315,7 +314,8 @@ public sealed partial class CallRouter
     /// replaced this one (after a fencing and a new lease).</summary>
     private bool IsCurrent(CallSession session) => Nodes.IsSteering(session.Node) && IsRegistered(session);
 
-    private static bool IsTransient(Exception e) => e is TimeoutException or NpgsqlException { IsTransient: true };
+    /// <summary>The next pause of a retry loop: doubled, at most <see cref="RetryMaxPause"/>.</summary>
+    private static TimeSpan NextPause(TimeSpan pause) => TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, RetryMaxPause.Ticks));
 
     /// <summary>
     /// Writes a call's end again, with growing pauses, until it is stored, turns out to be stored already (an earlier
@@ -330,7 +330,7 @@ public sealed partial class CallRouter
         while (result is null && IsCurrent(session))
         {
             await Task.Delay(pause).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, FinalWriteMaxPause.Ticks));
+            pause = NextPause(pause);
             attempt++;
             try
             {
@@ -348,7 +348,7 @@ public sealed partial class CallRouter
                     result = await EndOverAsync(session, change, CancellationToken.None).ConfigureAwait(false) ?? result;
                 }
             }
-            catch (Exception ex) when (IsTransient(ex))
+            catch (Exception ex) when (PostgresFailures.IsTransient(ex))
             {
                 result = null;
                 RouterLog.FinalWriteDeferred(_logger, session.CallId, change.ToStatus, ex);

@@ -1,6 +1,7 @@
 using CallControl.Cdr;
 using CallControl.Esl.Events;
 using CallControl.Observability;
+using CallControl.Data;
 using CallControl.Switch;
 
 namespace CallControl.Calls.Router;
@@ -135,7 +136,7 @@ public sealed partial class CallRouter
             userId = login is null || !onNode ? null
                 : await _logins.ConsumeForCallAsync(login, session.RoomId, Parties(session), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (deferUnchecked && IsTransient(ex))
+        catch (Exception ex) when (deferUnchecked && PostgresFailures.IsTransient(ex))
         {
             // The login cannot be checked now. Neither adopted blindly nor refused: checked again once PostgreSQL answers.
             RouterLog.ParkUnchecked(_logger, session.CallId, leg, ex);
@@ -178,7 +179,7 @@ public sealed partial class CallRouter
         while (IsCurrent(session) && !_byLeg.ContainsKey(leg))
         {
             await Task.Delay(pause).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, FinalWriteMaxPause.Ticks));
+            pause = NextPause(pause);
             try
             {
                 if (!IsCurrent(session) || Nodes.Commands(node) is not { } commands
@@ -190,7 +191,7 @@ public sealed partial class CallRouter
                 await AdoptLegAsync(node, leg, roomId, login, CancellationToken.None, deferUnchecked: false).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex))
+            catch (Exception ex) when (PostgresFailures.IsTransient(ex))
             {
                 // Still unreachable: the next pause.
             }

@@ -43,12 +43,6 @@ public sealed class CdrJournal : IDisposable
     /// <summary>Whether new writes must queue behind journaled ones.</summary>
     public bool HasPending => Pending > 0;
 
-    /// <summary>A failure that says "PostgreSQL is not there" (connect refused, broken connection, server shutting
-    /// down, timeout) as opposed to "PostgreSQL refused this row".</summary>
-    public static bool IsConnectivityFailure(Exception e) =>
-        e is TimeoutException or NpgsqlException { IsTransient: true } ||
-        (e is NpgsqlException and not PostgresException && e.InnerException is IOException or System.Net.Sockets.SocketException);
-
     /// <summary>Appends the write and flushes it to disk; returns when it is durable.</summary>
     public async Task AppendAsync(LegUpsert leg, CancellationToken cancellationToken)
     {
@@ -93,7 +87,7 @@ public sealed class CdrJournal : IDisposable
                     {
                         await store(entry, cancellationToken).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (IsConnectivityFailure(e))
+                    catch (Exception e) when (PostgresFailures.IsTransient(e))
                     {
                         return replayed;
                     }
