@@ -8,8 +8,10 @@ namespace CallControl.Observability;
 /// Listens to the ESL client's meter (<see cref="EslMetrics.MeterName"/>, process-wide) and this host's
 /// <see cref="ServiceMetrics"/> meter, and keeps what Prometheus asks for: running totals of counters, the latest value
 /// of gauges, bucket counts of histograms. Observable instruments are read when scraped (<see cref="Snapshot"/>).
+/// It listens from the host's start (a hosted service for that alone): a listener made at the first scrape missed
+/// whatever was counted before it, calls ended and requests shed included.
 /// </summary>
-public sealed class MetricsCollector : IDisposable
+public sealed class MetricsCollector : IDisposable, IHostedService
 {
     /// <summary>Upper bounds (ms) of the latency histograms: sub-millisecond loopback replies up to a stalled node.</summary>
     public static readonly double[] Buckets = [0.25, 0.5, 1, 2.5, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
@@ -53,6 +55,11 @@ public sealed class MetricsCollector : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    /// <summary>Nothing to do: being constructed (when the host starts its hosted services) starts the listening.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

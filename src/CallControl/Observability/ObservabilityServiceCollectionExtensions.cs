@@ -18,6 +18,7 @@ public static class ObservabilityServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<BacklogSampler>());
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<MetricsCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetricsCollector>());
         return services;
     }
 }

@@ -136,3 +136,18 @@ public sealed class ReconnectMetricsTests
         Assert.Equal(1, after.Value($"callcontrol_nodes_connected{{node=\"{node}\"}}"));
     }
 }
+
+[Collection(ServiceHostGroup.Name)]
+public sealed class EarlyCountTests
+{
+    [Fact]
+    public async Task What_was_counted_before_the_first_scrape_is_reported_by_it()
+    {
+        await using var service = await ServiceHost.StartAsync();
+        service.Services.GetRequiredService<ServiceMetrics>().CallEnded(CallControl.Calls.CallStatus.Refused);
+
+        var first = await Scrape.GetAsync(service.Http);
+
+        Assert.Equal(1, first.Value("callcontrol_calls_ended_total{status=\"refused\"}"));
+    }
+}
