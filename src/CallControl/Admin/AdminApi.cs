@@ -2,6 +2,7 @@ using System.Text;
 using CallControl.Auth;
 using CallControl.Cdr.Query;
 using CallControl.Data;
+using CallControl.Health;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -22,7 +23,7 @@ public static class AdminApi
     /// <summary>Maps the admin endpoints.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/admin").RequireAuthorization(AuthPolicies.Admin).WithTags("Admin");
+        var group = endpoints.MapGroup("/api/admin").RequireAuthorization(AuthPolicies.Admin).WithTags("Admin").RequiresDatabase();
         group.MapGet("/calls", ListAsync).WithName("AdminListCalls");
         group.MapGet("/calls.csv", ExportAsync).WithName("AdminExportCalls");
         group.MapGet("/calls/{id:guid}", DetailAsync).WithName("AdminCallDetail");

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using CallControl.Auth;
+using CallControl.Health;
 using CallControl.Switch;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public static class NodesApi
     /// <summary>Maps the node endpoints.</summary>
     public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/admin/nodes").RequireAuthorization(AuthPolicies.Admin).WithTags("Admin");
+        var group = endpoints.MapGroup("/api/admin/nodes").RequireAuthorization(AuthPolicies.Admin).WithTags("Admin").RequiresDatabase();
         group.MapGet("/", ListAsync).WithName("AdminListNodes");
         group.MapPost("/{name}/drain", DrainAsync).WithName("AdminDrainNode");
         group.MapDelete("/{name}/drain", UndrainAsync).WithName("AdminUndrainNode");

@@ -1,3 +1,5 @@
+using CallControl.Health;
+
 namespace CallControl.Auth;
 
 /// <summary>The mod_xml_curl directory endpoint FreeSWITCH calls to authenticate verto logins.</summary>
@@ -15,6 +17,7 @@ public static class DirectoryApi
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapPost(Path, HandleAsync)
             .RequireFreeSwitchSecret()
+            .RequiresDatabase()
             .ExcludeFromDescription();
     }
 

@@ -15,6 +15,12 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
     /// <summary>What <c>Retry-After</c> says: about the readiness probe's pace.</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>The problem's title, for every request refused because the database is unreachable.</summary>
+    public const string Title = "Database unavailable";
+
+    /// <summary>The problem's detail (nothing was changed: the request never got to the database, or failed there).</summary>
+    public const string Detail = "The database is not reachable; nothing was changed. Retry later.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (!IsDatabaseUnreachable(exception) || httpContext.Response.HasStarted)
@@ -32,8 +38,8 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Database unavailable",
-                Detail = "The database is not reachable; nothing was changed. Retry later.",
+                Title = Title,
+                Detail = Detail,
             },
         }).ConfigureAwait(false);
     }

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CallControl.Health;
 
 /// <summary>
-/// <c>/health/live</c>: 200 while the process runs. <c>/health/ready</c>: 200 when PostgreSQL answers and at least one
+/// <c>/health/live</c>: 200 while the process runs. <c>/health/ready</c>: 200 when PostgreSQL answers (and is not
+/// known unreachable by <see cref="DatabaseWatch"/>) and at least one
 /// FreeSWITCH node is connected, authenticated and steered by this instance (it holds the node's lease; a standby is not
 /// ready); otherwise 503 with the same JSON body saying what is missing.
 /// </summary>
@@ -21,10 +22,14 @@ public static class HealthApi
 
     internal static async Task<Results<Ok<Readiness>, JsonHttpResult<Readiness>>> ReadyAsync(
         DatabaseProbe database,
+        DatabaseWatch watch,
         NodePool nodes,
         CancellationToken cancellationToken)
     {
-        var databaseError = await database.CheckAsync(cancellationToken).ConfigureAwait(false);
+        // While the watch knows PostgreSQL is unreachable, say so at once rather than wait out another ping.
+        var databaseError = watch.Unreachable is { } outage
+            ? $"unreachable since {outage.Since:O}: {outage.Reason}"
+            : await database.CheckAsync(cancellationToken).ConfigureAwait(false);
         var databaseOk = databaseError is null;
         var states = nodes.States;
         var missing = new List<string>();

@@ -23,6 +23,8 @@ public static class ServiceApp
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddCallControlData(builder.Configuration);
         builder.Services.AddSingleton<DatabaseProbe>();
+        builder.Services.AddSingleton<DatabaseWatch>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<DatabaseWatch>());
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddHostedService<MigrateOnStart>();

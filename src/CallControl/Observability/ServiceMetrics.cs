@@ -19,6 +19,7 @@ public sealed class ServiceMetrics
 
     private readonly Counter<long> _callsEnded;
     private readonly Counter<long> _cdrsJournaled;
+    private readonly Counter<long> _requestsShed;
     private readonly Histogram<double> _handlerDuration;
 
     /// <summary>Creates the meter and its instruments.</summary>
@@ -28,6 +29,13 @@ public sealed class ServiceMetrics
         Meter = meters.Create(MeterName);
         _callsEnded = Meter.CreateCounter<long>("callcontrol.calls.ended", "{call}", "Calls that reached a final status, by status.");
         _cdrsJournaled = Meter.CreateCounter<long>("callcontrol.cdr.journaled", "{cdr}", "CDR writes spooled to the local journal because PostgreSQL was unreachable.");
+        _requestsShed = Meter.CreateCounter<long>(
+            "callcontrol.requests.shed", "{request}", "Requests answered 503 at once because PostgreSQL was known to be unreachable.");
+        Meter.CreateObservableGauge(
+            "callcontrol.database.reachable",
+            () => services.GetService<Health.DatabaseWatch>() is { Checks: > 0 } watch ? (watch.Unreachable is null ? 1L : 0L) : 1L,
+            "{database}",
+            "0 while PostgreSQL is known to be unreachable (no answer to anyone over a whole check), otherwise 1.");
         _handlerDuration = Meter.CreateHistogram<double>(
             "callcontrol.dispatch.handler.duration", "ms", "Time one event handler took for one FreeSWITCH event, by handler and event.");
         Meter.CreateObservableGauge(
@@ -77,6 +85,9 @@ public sealed class ServiceMetrics
             milliseconds,
             new KeyValuePair<string, object?>("handler", handler),
             new KeyValuePair<string, object?>("event", eventName));
+
+    /// <summary>A request that needs PostgreSQL was refused at once while it was unreachable.</summary>
+    public void RequestShed() => _requestsShed.Add(1);
 
     /// <summary>A CDR write went to the journal instead of PostgreSQL.</summary>
     public void CdrJournaled(string source) =>

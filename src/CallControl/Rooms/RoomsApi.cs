@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CallControl.Auth;
 using CallControl.Calls.Router;
 using CallControl.Data;
+using CallControl.Health;
 using CallControl.Switch;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public static partial class RoomsApi
     public static RouteGroupBuilder MapRooms(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("/api/rooms").RequireAuthorization(AuthPolicies.User).WithTags("Rooms");
+        var group = endpoints.MapGroup("/api/rooms").RequireAuthorization(AuthPolicies.User).WithTags("Rooms").RequiresDatabase();
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/{id}/join", JoinAsync);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CallControl.Auth;
+using CallControl.Health;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallControl.Webhooks;
@@ -16,7 +17,7 @@ public static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooksAdmin(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/admin/webhooks").RequireAuthorization(AuthPolicies.Admin).WithTags("Admin");
+        var group = endpoints.MapGroup("/api/admin/webhooks").RequireAuthorization(AuthPolicies.Admin).WithTags("Admin").RequiresDatabase();
         group.MapGet("/", ListAsync).WithName("AdminListWebhooks");
         group.MapGet("/{eventId:guid}", DetailAsync).WithName("AdminWebhookDetail");
         return endpoints;

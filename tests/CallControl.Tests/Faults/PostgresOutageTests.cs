@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallControl.Health;
 using CallControl.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CallControl.Tests.Faults;
 
@@ -30,6 +34,10 @@ public sealed class PostgresOutageTests
         await pg.StopAsync();
         var stoppedAt = DateTime.UtcNow;
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.ServiceUnavailable, "not ready during the outage");
+        var watch = rig.App.Services.GetRequiredService<DatabaseWatch>();
+        await ServiceHostWait.UntilAsync(() => watch.Unreachable is not null, "the watch knows the database is down", Generous);
+        using var caller = rig.ClientFor("outage-caller");
+        using var roomDuring = await caller.PostAsJsonAsync("/api/rooms", new { calleeNumber = "+15552220099" });
         for (var i = 0; i < Legs; i++)
         {
             sim.Switch.Hangup(legs[i]);
@@ -52,8 +60,12 @@ public sealed class PostgresOutageTests
         await ServiceHostWait.UntilAsync(() => journal.Pending == 0, "the journal replayed", Generous);
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready again", Generous);
 
+        await ServiceHostWait.UntilAsync(() => watch.Unreachable is null, "the watch knows the database is back", Generous);
+
         var rows = await FaultRig.LegRowsAsync(pg.ConnectionString, legs);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyDuring);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, roomDuring.StatusCode);
+        Assert.Equal("Database unavailable", (await roomDuring.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         Assert.Equal(legs.Select(Guid.Parse), rows.Select(r => r.Leg));          // every leg, once, in hangup order
         Assert.All(rows, r => Assert.Equal("both", r.Source));                   // from the event and from json_cdr (a fenced owner keeps its CDR path)
         Assert.All(rows, r => Assert.True(r.HasJsonCdr));

@@ -42,6 +42,9 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
 
         proxy.GoDark();
         var dark = Stopwatch.StartNew();
+        // A room request sent as the network goes dark gets as far as PostgreSQL and finds out itself.
+        using var caller = rig.ClientFor("partition-caller");
+        var early = TimedRoomRequestAsync(caller);
         var probes = new List<(HttpStatusCode Status, TimeSpan Took)> { await TimedReadyAsync(rig) };
         while (probes[^1].Status != HttpStatusCode.ServiceUnavailable && dark.Elapsed < Generous)
         {
@@ -50,13 +53,22 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
 
         output.WriteLine($"not ready after {dark.Elapsed.TotalSeconds:F1} s; probes took {string.Join(", ", probes.Select(p => $"{p.Took.TotalSeconds:F1} s"))}");
 
-        // An app asks for a room meanwhile: a clear 503 to retry, soon enough for a client to still be waiting.
+        // The watch knows within one unanswered ping (3 s) and the rest of its interval.
+        var watch = app.Services.GetRequiredService<DatabaseWatch>();
+        await ServiceHostWait.UntilAsync(() => watch.Unreachable is not null, "the watch knows PostgreSQL is unreachable", Generous);
+        var knownAfter = dark.Elapsed;
+        output.WriteLine($"the watch knew after {knownAfter.TotalSeconds:F1} s");
+
+        // An app asks for a room meanwhile: a clear 503 to retry, at once (7-13 s before the watch, each request
+        // waiting out its own connection attempt).
         var roomRequest = Stopwatch.StartNew();
-        using var caller = rig.ClientFor("partition-caller");
         using var roomAnswer = await caller.PostAsJsonAsync("/api/rooms", new { callee = "partition-callee" });
         var roomTook = roomRequest.Elapsed;
         var roomProblem = await roomAnswer.Content.ReadFromJsonAsync<JsonElement>();
-        output.WriteLine($"a room request in the partition: {(int)roomAnswer.StatusCode} after {roomTook.TotalSeconds:F1} s");
+        output.WriteLine($"a room request in the partition: {(int)roomAnswer.StatusCode} after {roomTook.TotalSeconds:F3} s");
+        var shedDuring = await ShedAsync(rig);
+        var (earlyStatus, earlyTitle, earlyTook) = await early;
+        output.WriteLine($"a room request sent as it went dark: {(int)earlyStatus} after {earlyTook.TotalSeconds:F1} s");
 
         var hangups = Stopwatch.StartNew();
         foreach (var leg in legs)
@@ -76,6 +88,9 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await ServiceHostWait.UntilAsync(() => journal.Pending == 0, "the journal replayed", Generous);
         await ServiceHostWait.UntilAsync(() => TimedReadyAsync(rig), s => s.Status == HttpStatusCode.OK, "ready again", Generous);
         output.WriteLine($"replayed and ready {healed.Elapsed.TotalSeconds:F1} s after the network came back");
+        // Rooms are served again (the gate let go by itself).
+        Assert.Null(watch.Unreachable);
+        using var afterwards = await caller.PostAsJsonAsync("/api/rooms", new { callee = "partition-callee" });
 
         var rows = await FaultRig.LegRowsAsync(pg.ConnectionString, legs);
         // Every probe answered within the probe's deadline (and some slack for a loaded machine): before the bound,
@@ -85,8 +100,13 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, roomAnswer.StatusCode);
         Assert.NotNull(roomAnswer.Headers.RetryAfter);
         Assert.Equal("Database unavailable", roomProblem.GetProperty("title").GetString());
-        Assert.InRange(roomTook, TimeSpan.Zero, TimeSpan.FromSeconds(20)); // 28-43 s with Npgsql's 15 s connect timeout
-        Assert.Equal(0, await CountAsync(pg.ConnectionString, "SELECT count(*) FROM rooms")); // nothing half-made
+        Assert.InRange(knownAfter, TimeSpan.Zero, DatabaseProbe.Deadline + DatabaseWatch.Interval + TimeSpan.FromSeconds(6));
+        Assert.InRange(roomTook, TimeSpan.Zero, TimeSpan.FromSeconds(2)); // 7-13 s without the watch, 28-43 s with Npgsql's 15 s connect timeout
+        Assert.Equal(1, shedDuring); // the gate answered it, not the request's own failure
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "Database unavailable"), (earlyStatus, earlyTitle)); // found out itself
+        Assert.InRange(earlyTook, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+        Assert.Equal(HttpStatusCode.Created, afterwards.StatusCode);
+        Assert.Equal(1, await CountAsync(pg.ConnectionString, "SELECT count(*) FROM rooms")); // nothing half-made in the partition
         // The CDRs were taken well inside FreeSWITCH's 5 s POST timeout: the writer's deadline, then the journal.
         Assert.InRange(journaledAfter, TimeSpan.Zero, TimeSpan.FromSeconds(15));
         Assert.Equal(legs.Select(Guid.Parse).Order(), rows.Select(r => r.Leg).Order());
@@ -94,6 +114,45 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.All(rows, r => Assert.True(r.HasJsonCdr));
         // FreeSWITCH never had to spool: every POST was answered 200 (durable in the journal).
         Assert.False(rig.FreeSwitchSpooled);
+    }
+
+    [Fact]
+    public async Task An_unanswered_ping_sheds_nothing_while_PostgreSQL_answers_other_commands()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var proxy = new BlackholeProxy(pg.Port);
+        await using var rig = await FaultRig.StartAsync($"Host=127.0.0.1;Port={proxy.Port};Username=postgres;Database=callcontrol", "partslow");
+        await ServiceHostWait.UntilAsync(() => TimedReadyAsync(rig), s => s.Status == HttpStatusCode.OK, "ready before the partition");
+        var watch = rig.App.Services.GetRequiredService<DatabaseWatch>();
+
+        // The ping goes unanswered, while other commands in this process keep being answered (what a loaded but
+        // working database looks like from here): not grounds to turn requests away.
+        proxy.GoDark();
+        using var stop = new CancellationTokenSource();
+        var others = Task.Run(async () =>
+        {
+            await using var direct = NpgsqlDataSource.Create(pg.ConnectionString);
+            while (!stop.IsCancellationRequested)
+            {
+                await using var command = direct.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync();
+                await Task.Delay(100);
+            }
+        });
+        var checks = watch.Checks;
+        await ServiceHostWait.UntilAsync(() => watch.Checks >= checks + 3, "three windows checked in the dark", Generous);
+        var readyWhileOthersAnswered = (await TimedReadyAsync(rig)).Status;
+        var unreachableWhileOthersAnswered = watch.Unreachable;
+
+        // Nothing is answered any more: now it is unreachable.
+        await stop.CancelAsync();
+        await others;
+        await ServiceHostWait.UntilAsync(() => watch.Unreachable is not null, "unreachable once nothing is answered", Generous);
+        proxy.Heal();
+        await ServiceHostWait.UntilAsync(() => watch.Unreachable is null, "reachable after the heal", Generous);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileOthersAnswered); // the ping itself failed
+        Assert.Null(unreachableWhileOthersAnswered);
     }
 
     [Fact]
@@ -238,6 +297,22 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Title, TimeSpan Took)> TimedRoomRequestAsync(HttpClient caller)
+    {
+        var took = Stopwatch.StartNew();
+        using var answer = await caller.PostAsJsonAsync("/api/rooms", new { callee = "partition-callee" });
+        var title = answer.IsSuccessStatusCode ? null : (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString();
+        return (answer.StatusCode, title, took.Elapsed);
+    }
+
+    // callcontrol_requests_shed_total from the service's /metrics (0 before the first).
+    private static async Task<long> ShedAsync(FaultRig rig)
+    {
+        var text = await rig.Http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("callcontrol_requests_shed_total", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<(HttpStatusCode Status, TimeSpan Took)> TimedReadyAsync(FaultRig rig)

@@ -3,6 +3,7 @@ using CallControl.Auth;
 using CallControl.Calls.Router;
 using CallControl.Data;
 using CallControl.Esl.Connection;
+using CallControl.Health;
 using CallControl.Rooms;
 using CallControl.Switch;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,7 @@ public static class DtmfApi
     public static RouteGroupBuilder MapDtmf(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup("/api/calls").RequireAuthorization(AuthPolicies.User).WithTags("Calls");
+        var group = endpoints.MapGroup("/api/calls").RequireAuthorization(AuthPolicies.User).WithTags("Calls").RequiresDatabase();
         group.MapPost("/{id:guid}/dtmf", SendAsync);
         return group;
     }

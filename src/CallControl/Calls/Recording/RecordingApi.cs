@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CallControl.Auth;
 using CallControl.Calls.Router;
 using CallControl.Data;
+using CallControl.Health;
 using CallControl.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,9 +20,9 @@ public static class RecordingApi
     public static IEndpointRouteBuilder MapRecordings(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGroup("/api/calls").RequireAuthorization(AuthPolicies.User).WithTags("Calls")
+        endpoints.MapGroup("/api/calls").RequireAuthorization(AuthPolicies.User).WithTags("Calls").RequiresDatabase()
             .MapPost("/{id:guid}/recording", ControlAsync);
-        endpoints.MapGroup("/api/recordings").RequireAuthorization(AuthPolicies.User).WithTags("Recordings")
+        endpoints.MapGroup("/api/recordings").RequireAuthorization(AuthPolicies.User).WithTags("Recordings").RequiresDatabase()
             .MapGet("/{id:guid}", RecordingDownload.GetAsync);
         return endpoints;
     }
