@@ -14,7 +14,7 @@ namespace CallControl.Tests.Faults;
 /// A call's writes do not all land the first time while everything else works and the node's lease holds: its end
 /// refused with a transient error, its end meeting a version left by an earlier write whose reply was lost, its
 /// answer refused. Nothing later would end the row, so the service must still store the end, complete, without
-/// keeping the legs up meanwhile.
+/// keeping the legs up meanwhile, and a step refused on the way is written with the next write.
 /// </summary>
 [Collection(ServiceHostGroup.Name)]
 public sealed class CallEndWriteTests(ITestOutputHelper output)
@@ -78,7 +78,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_call_whose_answered_write_was_refused_still_ends_with_its_answer_time_and_billsec()
+    public async Task A_call_whose_answered_write_was_refused_keeps_the_step_in_its_history_with_its_answer_time_and_billsec()
     {
         await using var pg = await ThrowawayPostgres.StartAsync();
         await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "answerlost");
@@ -101,8 +101,13 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         rig.Sim.Switch.Hangup(callerLeg);
 
         var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(30));
-        Assert.Equal(["ringing", "completed"], call!.History.Select(h => h.ToStatus)); // the refused step is not made up
+        // The refused step was written with the call's next write (its end), at the time it happened.
+        Assert.Equal(["ringing", "answered", "completed"], call!.History.Select(h => h.ToStatus));
+        Assert.Equal([null, "ringing", "answered"], call.History.Select(h => h.FromStatus));
         Assert.NotNull(call.Call.AnsweredAt);
+        Assert.InRange(call.History[1].At, call.Call.AnsweredAt.Value.AddMilliseconds(-50), call.Call.AnsweredAt.Value.AddMilliseconds(50));
+        Assert.True(call.History[2].At - call.History[1].At >= TimeSpan.FromSeconds(1), "the answered step keeps its own time, not its write's");
+        Assert.Equal(2L, await FaultRig.ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals")); // refused once, then stored
         Assert.Equal("pstn", call.Call.AnsweredVia);
         Assert.InRange(call.Call.Billsec!.Value, 1, 10);
     }

@@ -264,6 +264,7 @@ public sealed partial class CallRouter
         TransitionResult result;
         try
         {
+            await CatchUpAsync(session, cancellationToken).ConfigureAwait(false);
             result = await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (transition.To.IsFinal() && PostgresFailures.IsTransient(ex))
@@ -271,8 +272,16 @@ public sealed partial class CallRouter
             // The call's last write. The hangups after it in this list must not wait for PostgreSQL, and the row must
             // not stay live for good (nothing else would end it while this instance steers the node): retried apart.
             RouterLog.FinalWriteDeferred(_logger, session.CallId, change.ToStatus, ex);
-            var version = session.Version;
-            _ = Task.Run(() => RetryFinalWriteAsync(session, version, transition, change), CancellationToken.None);
+            _ = Task.Run(() => RetryFinalWriteAsync(session, transition, change), CancellationToken.None);
+            return;
+        }
+        catch (Exception ex) when (PostgresFailures.IsTransient(ex))
+        {
+            // A step on the way (ringing, answered, dialing the carrier): the call goes on, and the step is written
+            // with the next write, which waits on PostgreSQL anyway; retried on its own it would hold up the call's
+            // commands behind PostgreSQL.
+            session.Unwritten.Add(change);
+            RouterLog.StepDeferred(_logger, session.CallId, change.ToStatus, ex);
             return;
         }
 
@@ -310,6 +319,43 @@ public sealed partial class CallRouter
         return result;
     }
 
+    /// <summary>
+    /// Writes the steps PostgreSQL did not take earlier (<see cref="CallSession.Unwritten"/>), oldest first, with the
+    /// times they happened, so the call's history keeps them (before, a lost <c>answered</c> left
+    /// <c>ringing&gt;completed</c>). A step that conflicts because it had landed after all (its reply was lost) is
+    /// taken as stored. Any other conflict drops what is left: the row moved on without this session, and the write
+    /// that follows sorts that out as it would have. A transient failure leaves the list for the next write.
+    /// </summary>
+    private async Task CatchUpAsync(CallSession session, CancellationToken cancellationToken)
+    {
+        while (session.Unwritten.Count > 0)
+        {
+            var step = session.Unwritten[0];
+            var result = await _callStore.ApplyAsync(session.CallId, session.Version, step, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == TransitionOutcome.Applied)
+            {
+                session.Version++;
+                RouterLog.StepCaughtUp(_logger, session.CallId, step.ToStatus, step.At, "written now");
+            }
+            else if (result.Outcome == TransitionOutcome.VersionConflict
+                && await _callStore.GetAsync(session.CallId, cancellationToken).ConfigureAwait(false) is { } row
+                && row.Version == session.Version + 1
+                && row.Status == step.ToStatus)
+            {
+                session.Version = row.Version;
+                RouterLog.StepCaughtUp(_logger, session.CallId, step.ToStatus, step.At, "it had landed; its reply was lost");
+            }
+            else
+            {
+                RouterLog.TransitionNotApplied(_logger, session.CallId, step.ToStatus, result.Outcome.ToString());
+                session.Unwritten.Clear();
+                return;
+            }
+
+            session.Unwritten.RemoveAt(0);
+        }
+    }
+
     /// <summary>This session still runs its call here: the node is steered by this instance and no rebuilt session
     /// replaced this one (after a fencing and a new lease).</summary>
     private bool IsCurrent(CallSession session) => Nodes.IsSteering(session.Node) && IsRegistered(session);
@@ -322,8 +368,10 @@ public sealed partial class CallRouter
     /// attempt landed, its answer was lost), or the session stops being current (fenced: the node's next owner ends
     /// the call from the node; or forgotten, its time up).
     /// </summary>
-    private async Task RetryFinalWriteAsync(CallSession session, int version, RecordTransition transition, CallChange change)
+    private async Task RetryFinalWriteAsync(CallSession session, RecordTransition transition, CallChange change)
     {
+        // Nothing else writes this call any more (its end is its last transition), so the version and the steps left
+        // unwritten are this loop's alone.
         var pause = TimeSpan.FromMilliseconds(200);
         TransitionResult? result = null;
         var attempt = 1;
@@ -334,6 +382,8 @@ public sealed partial class CallRouter
             attempt++;
             try
             {
+                await CatchUpAsync(session, CancellationToken.None).ConfigureAwait(false);
+                var version = session.Version;
                 result = await _callStore.ApplyAsync(session.CallId, version, change, CancellationToken.None).ConfigureAwait(false);
                 if (result.Outcome == TransitionOutcome.VersionConflict
                     && await _callStore.GetAsync(session.CallId).ConfigureAwait(false) is { } row

@@ -40,6 +40,10 @@ public sealed class CallSession : IDisposable
 
     internal DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Steps (not the end) whose write PostgreSQL did not take, in order: written, with their own times,
+    /// before the call's next write, so its history has no hole (see CallRouter.CatchUpAsync).</summary>
+    internal List<Data.CallChange> Unwritten { get; } = [];
+
     internal SemaphoreSlim Gate { get; } = new(1, 1);
 
     /// <summary>Channel events for this call not yet run through the machine, in the order their queues read them.</summary>

@@ -41,4 +41,10 @@ internal static partial class RouterLog
 
     [LoggerMessage(2113, LogLevel.Warning, "Call {CallId}: leg {CallUuid} parked, but its login cannot be checked now; checking again")]
     public static partial void ParkUnchecked(ILogger logger, Guid callId, string callUuid, Exception exception);
+
+    [LoggerMessage(2114, LogLevel.Warning, "Call {CallId}: storing step {Status} failed; it is written before the call's next write")]
+    public static partial void StepDeferred(ILogger logger, Guid callId, string status, Exception exception);
+
+    [LoggerMessage(2115, LogLevel.Information, "Call {CallId}: step {Status} of {At:O} stored late ({How})")]
+    public static partial void StepCaughtUp(ILogger logger, Guid callId, string status, DateTime at, string how);
 }
