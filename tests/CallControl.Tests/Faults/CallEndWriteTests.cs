@@ -112,6 +112,55 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         Assert.InRange(call.Call.Billsec!.Value, 1, 10);
     }
 
+    [Fact]
+    public async Task A_calls_end_held_up_by_a_row_lock_hangs_up_the_caller_meanwhile_and_is_stored_once_the_lock_goes()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "finalslow", new Dictionary<string, string?> { ["Rooms:RingTimeout"] = "00:00:02" });
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
+        // An app call to a callee who is online and has no phone on file: when the ring time runs out, only the
+        // service ends it (the caller is parked in the room, not bridged to anything that could end it).
+        var users = rig.App.Services.GetRequiredService<UserStore>();
+        await users.AddAsync(new UserRecord { Id = "slow-caller", DisplayName = "Caller" });
+        await users.AddAsync(new UserRecord { Id = "slow-callee", DisplayName = "Callee" });
+        var tokens = rig.App.Services.GetRequiredService<CallControl.Auth.TokenService>();
+        await using var calleeApp = await CallControl.Tests.Scenarios.SignalClient.ConnectAsync(
+            rig.Http.BaseAddress!, rig.App.Services, "slow-callee", tokens.Mint("slow-callee", null, TimeSpan.FromHours(1)));
+        using var caller = rig.ClientFor("slow-caller");
+        using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = "slow-callee" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var calls = rig.App.Services.GetRequiredService<CallStore>();
+        await ServiceHostWait.UntilAsync(() => calls.GetAsync(room.CallId), c => c?.RingDeadline is not null, "the caller parked and the callee alerted");
+
+        // Another session holds the call's row (a long transaction elsewhere) past the ring deadline: the end's write
+        // waits for it without failing, while PostgreSQL answers everything else.
+        await using var holder = new NpgsqlConnection(pg.ConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand($"SELECT 1 FROM calls WHERE id = '{room.CallId}' FOR NO KEY UPDATE", holder, transaction))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var locked = Stopwatch.StartNew();
+        await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channel(callerLeg)), c => c is null, "the caller hung up while the end waits", TimeSpan.FromSeconds(20));
+        var callerGone = locked.Elapsed;
+        var statusWhileLocked = await FaultRig.ScalarAsync(pg.ConnectionString, $"SELECT status FROM calls WHERE id = '{room.CallId}'");
+        await transaction.CommitAsync();
+        var call = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "no_answer", "the end stored once the lock went", TimeSpan.FromSeconds(30));
+        output.WriteLine($"caller hung up {callerGone.TotalSeconds:F1} s after the row was locked (ring time 2 s, the end's wait {CallControl.Calls.Router.CallRouter.FinalWriteWait.TotalSeconds} s)");
+
+        Assert.Equal("ringing", statusWhileLocked); // the end was not stored yet when the caller was hung up
+        // The ring time, the end's wait, and slack for a loaded machine: 3.0 s measured. Without the bound, the caller
+        // stayed until the write itself gave up on the lock (7.0 s here, when Npgsql's read timed out).
+        Assert.InRange(callerGone, TimeSpan.Zero, TimeSpan.FromSeconds(5.5));
+        Assert.Equal(["ringing", "no_answer"], call!.History.Select(h => h.ToStatus));
+        Assert.Equal("closed", await FaultRig.ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
+    }
+
     /// <summary>A carrier call that answers, once the call has <paramref name="status"/>.</summary>
     private static async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg)> CarrierCallAsync(FaultRig rig, string status = "answered")
     {

@@ -11,6 +11,14 @@ public sealed partial class CallRouter
 {
     private static readonly TimeSpan RetryMaxPause = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the effects after a call's end (hanging up its legs, telling the parties) wait for the end's write.
+    /// The order stays "write, then act" whenever PostgreSQL answers in time, which it does in milliseconds; a write
+    /// that is not back by then (a row lock held elsewhere, a dark network: the write neither lands nor fails) finishes
+    /// apart, and the legs are hung up meanwhile instead of staying up until the node's lease is lost.
+    /// </summary>
+    internal static readonly TimeSpan FinalWriteWait = TimeSpan.FromSeconds(1);
+
     private async Task ExecuteAsync(
         CallSession session, CallInput input, IReadOnlyList<CallCommand> commands, Queue<CallInput> pending,
         CancellationToken cancellationToken)
@@ -262,10 +270,17 @@ public sealed partial class CallRouter
 
         // A final status closes the room and stamps the call's recordings in the same statement.
         TransitionResult result;
+        var write = CatchUpAndApplyAsync(session, change, cancellationToken);
+        if (transition.To.IsFinal() && !await FinishesInTimeAsync(write).ConfigureAwait(false))
+        {
+            RouterLog.FinalWriteSlow(_logger, session.CallId, change.ToStatus, FinalWriteWait.TotalSeconds);
+            _ = Task.Run(() => RetryFinalWriteAsync(session, transition, change, write), CancellationToken.None);
+            return;
+        }
+
         try
         {
-            await CatchUpAsync(session, cancellationToken).ConfigureAwait(false);
-            result = await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
+            result = await write.ConfigureAwait(false);
         }
         catch (Exception ex) when (transition.To.IsFinal() && PostgresFailures.IsTransient(ex))
         {
@@ -319,6 +334,21 @@ public sealed partial class CallRouter
         return result;
     }
 
+    private async Task<TransitionResult> CatchUpAndApplyAsync(CallSession session, CallChange change, CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(session, cancellationToken).ConfigureAwait(false);
+        return await _callStore.ApplyAsync(session.CallId, session.Version, change, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="write"/> ended (stored, or failed) within <see cref="FinalWriteWait"/>.</summary>
+    private async Task<bool> FinishesInTimeAsync(Task write)
+    {
+        using var stopWaiting = new CancellationTokenSource();
+        var first = await Task.WhenAny(write, Task.Delay(FinalWriteWait, _timerClock, stopWaiting.Token)).ConfigureAwait(false);
+        await stopWaiting.CancelAsync().ConfigureAwait(false);
+        return first == write;
+    }
+
     /// <summary>
     /// Writes the steps PostgreSQL did not take earlier (<see cref="CallSession.Unwritten"/>), oldest first, with the
     /// times they happened, so the call's history keeps them (before, a lost <c>answered</c> left
@@ -368,13 +398,38 @@ public sealed partial class CallRouter
     /// attempt landed, its answer was lost), or the session stops being current (fenced: the node's next owner ends
     /// the call from the node; or forgotten, its time up).
     /// </summary>
-    private async Task RetryFinalWriteAsync(CallSession session, RecordTransition transition, CallChange change)
+    private async Task RetryFinalWriteAsync(
+        CallSession session, RecordTransition transition, CallChange change, Task<TransitionResult>? slowAttempt = null)
     {
         // Nothing else writes this call any more (its end is its last transition), so the version and the steps left
         // unwritten are this loop's alone.
         var pause = TimeSpan.FromMilliseconds(200);
         TransitionResult? result = null;
         var attempt = 1;
+        if (slowAttempt is not null)
+        {
+            // The first attempt outlasted FinalWriteWait: its outcome first, as the call's own path would have taken it.
+            try
+            {
+                result = await slowAttempt.ConfigureAwait(false);
+                if (result.Outcome == TransitionOutcome.VersionConflict)
+                {
+                    result = await EndOverAsync(session, change, CancellationToken.None).ConfigureAwait(false) ?? result;
+                }
+            }
+            catch (Exception ex) when (PostgresFailures.IsTransient(ex))
+            {
+                RouterLog.FinalWriteDeferred(_logger, session.CallId, change.ToStatus, ex);
+            }
+#pragma warning disable CA1031 // As below: not transient, so trying again would not help; logged.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                RouterLog.CommandFailed(_logger, session.CallId, nameof(RecordTransition), "its slow write", ex);
+                return;
+            }
+        }
+
         while (result is null && IsCurrent(session))
         {
             await Task.Delay(pause).ConfigureAwait(false);

@@ -45,6 +45,9 @@ internal static partial class RouterLog
     [LoggerMessage(2114, LogLevel.Warning, "Call {CallId}: storing step {Status} failed; it is written before the call's next write")]
     public static partial void StepDeferred(ILogger logger, Guid callId, string status, Exception exception);
 
+    [LoggerMessage(2116, LogLevel.Warning, "Call {CallId}: storing its end ({Status}) takes longer than {Seconds} s; its legs are hung up meanwhile and the write finishes apart")]
+    public static partial void FinalWriteSlow(ILogger logger, Guid callId, string status, double seconds);
+
     [LoggerMessage(2115, LogLevel.Information, "Call {CallId}: step {Status} of {At:O} stored late ({How})")]
     public static partial void StepCaughtUp(ILogger logger, Guid callId, string status, DateTime at, string how);
 }
