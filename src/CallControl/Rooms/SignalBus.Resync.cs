@@ -70,6 +70,13 @@ public sealed partial class SignalBus
         }
     }
 
+    private async Task<IReadOnlyList<(string User, Calls.Router.RoomEvent Event)>> ReadStatesAsync(string[] users, DateTime since, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StateQueryTimeout);
+        return await _states.ChangedSinceAsync(users, since, timeout.Token).ConfigureAwait(false);
+    }
+
     private async Task ResyncAsync(DateTime since)
     {
         var users = _hub.OnlineUsers.ToList();
@@ -78,9 +85,8 @@ public sealed partial class SignalBus
         {
             foreach (var chunk in users.Chunk(ResyncChunk))
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                timeout.CancelAfter(_options.StateQueryTimeout);
-                events += await _hub.ResyncAsync(chunk, ct => _states.ChangedSinceAsync(chunk, since, ct), timeout.Token).ConfigureAwait(false);
+                // The read is bounded here; the sends, by the hub's send timeout per socket.
+                events += await _hub.ResyncAsync(chunk, ct => ReadStatesAsync(chunk, since, ct), _stop.Token).ConfigureAwait(false);
             }
 
             Interlocked.Increment(ref _resyncs);

@@ -9,9 +9,16 @@ namespace CallControl.Rooms;
 /// Who is connected to signaling on this instance, and the push of room events to them. A user may have several
 /// connections (tabs, devices): each gets every event. Sends to one socket are serialised (a WebSocket allows one send
 /// at a time). The cluster-wide view (sockets on other instances) is <see cref="SignalBus"/>'s, built on this one.
+/// A send that a socket does not take within the send timeout (a client that stopped reading, whose TCP window stays
+/// shut) aborts that socket: otherwise the call whose event it was, and everyone after it in a resync, would wait on it.
 /// </summary>
-public sealed class SignalHub : ICallNotifier
+public sealed class SignalHub(TimeSpan? sendTimeout = null) : ICallNotifier
 {
+    /// <summary>How long one send to one socket may take before the socket is cut off.</summary>
+    public static readonly TimeSpan DefaultSendTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan _sendTimeout = sendTimeout ?? DefaultSendTimeout;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -51,40 +58,30 @@ public sealed class SignalHub : ICallNotifier
     {
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(load);
-        var held = new List<(string User, Connection Connection)>();
+        var candidates = new List<(string User, Connection Connection)>();
+        foreach (var user in users)
+        {
+            if (_users.TryGetValue(user, out var connections))
+            {
+                candidates.AddRange(connections.Values.Select(c => (user, c)));
+            }
+        }
+
+        // Every connection is held on its own, at once: one whose send slot stays taken past the send timeout (a push
+        // stuck on a client that does not read) is left out instead of holding up the others.
+        var holds = await Task.WhenAll(candidates.Select(async c => await c.Connection.TryHoldAsync(_sendTimeout, cancellationToken).ConfigureAwait(false)))
+            .ConfigureAwait(false);
+        var held = candidates.Where((_, i) => holds[i]).ToList();
         try
         {
-            foreach (var user in users)
-            {
-                if (!_users.TryGetValue(user, out var connections))
-                {
-                    continue;
-                }
-
-                foreach (var connection in connections.Values)
-                {
-                    if (await connection.TryHoldAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        held.Add((user, connection));
-                    }
-                }
-            }
-
-            var sent = 0;
-            foreach (var events in (await load(cancellationToken).ConfigureAwait(false)).GroupBy(e => e.User, e => e.Event))
-            {
-                var payloads = events.Select(Serialize).ToList();
-                foreach (var (_, connection) in held.Where(h => h.User == events.Key))
-                {
-                    foreach (var payload in payloads)
-                    {
-                        await connection.SendHeldAsync(payload, cancellationToken).ConfigureAwait(false);
-                        sent++;
-                    }
-                }
-            }
-
-            return sent;
+            var byUser = (await load(cancellationToken).ConfigureAwait(false))
+                .GroupBy(e => e.User, e => e.Event, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(Serialize).ToList(), StringComparer.Ordinal);
+            // Each socket in turn would let one slow client delay all the others by up to the send timeout each.
+            var sent = await Task.WhenAll(held.Select(h => byUser.TryGetValue(h.User, out var payloads)
+                ? h.Connection.SendHeldAsync(payloads)
+                : Task.FromResult(0))).ConfigureAwait(false);
+            return sent.Sum();
         }
         finally
         {
@@ -108,7 +105,7 @@ public sealed class SignalHub : ICallNotifier
     internal Registration Register(string userId, WebSocket socket, bool held = false)
     {
         var id = Guid.NewGuid();
-        var connection = new Connection(socket, held);
+        var connection = new Connection(socket, held, _sendTimeout);
         // Registering and unregistering take the lock so that a user's entry is removed when its last socket goes
         // (else every user ever connected would keep one) without a concurrent registration landing in a removed entry.
         // Sends and presence checks read without it.
@@ -153,7 +150,7 @@ public sealed class SignalHub : ICallNotifier
         public bool Close() => hub.Unregister(userId, id);
     }
 
-    internal sealed class Connection(WebSocket socket, bool held) : IDisposable
+    internal sealed class Connection(WebSocket socket, bool held, TimeSpan sendTimeout) : IDisposable
     {
         // A held connection starts with its send slot taken: the holder sends first, then releases it.
         private readonly SemaphoreSlim _send = new(held ? 0 : 1, 1);
@@ -175,6 +172,24 @@ public sealed class SignalHub : ICallNotifier
         /// <summary>Sends while the connection is held (the holder owns the send slot).</summary>
         public Task SendHeldAsync(byte[] payload, CancellationToken cancellationToken) =>
             Volatile.Read(ref _held) == 1 ? WriteAsync(payload, cancellationToken) : throw new InvalidOperationException("The connection is not held.");
+
+        /// <summary>Sends <paramref name="payloads"/> in order while held; how many went to an open socket.</summary>
+        public async Task<int> SendHeldAsync(IReadOnlyList<byte[]> payloads)
+        {
+            var sent = 0;
+            foreach (var payload in payloads)
+            {
+                if (socket.State != WebSocketState.Open)
+                {
+                    break;
+                }
+
+                await SendHeldAsync(payload, CancellationToken.None).ConfigureAwait(false);
+                sent++;
+            }
+
+            return sent;
+        }
 
         /// <summary>Sends a close frame (in turn with pushed events); gives up after <paramref name="timeout"/>.</summary>
         public async Task CloseAsync(WebSocketCloseStatus status, string description, TimeSpan timeout)
@@ -209,11 +224,14 @@ public sealed class SignalHub : ICallNotifier
         /// Takes the send slot from a connection already serving (see <see cref="SignalHub.ResyncAsync"/>): false when it
         /// closed meanwhile. While held, only <see cref="SendHeldAsync"/> sends; <see cref="Release"/> gives it back.
         /// </summary>
-        public async Task<bool> TryHoldAsync(CancellationToken cancellationToken)
+        public async Task<bool> TryHoldAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {
             try
             {
-                await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!await _send.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
             }
             catch (ObjectDisposedException)
             {
@@ -246,12 +264,20 @@ public sealed class SignalHub : ICallNotifier
             {
                 if (socket.State == WebSocketState.Open)
                 {
-                    await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                    using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    bounded.CancelAfter(sendTimeout);
+                    await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, bounded.Token).ConfigureAwait(false);
                 }
             }
             catch (WebSocketException)
             {
                 // The peer went away; the endpoint's receive loop notices and unregisters it.
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not taken within the send timeout: a client that does not read. Cut off (a cancelled send aborts the
+                // socket already; this makes it explicit), its receive loop ends and unregisters it.
+                socket.Abort();
             }
         }
 

@@ -65,6 +65,73 @@ public sealed class SignalHubTests
         Assert.Equal(["state:ringing", "canceled:canceled"], Frames(sent.ToArray()));
     }
 
+    [Fact]
+    public async Task A_client_that_does_not_read_is_cut_off_after_the_send_timeout_and_holds_up_nobody_else()
+    {
+        var hub = new SignalHub(TimeSpan.FromMilliseconds(300));
+        using var stuck = WebSocket.CreateFromStream(new UnreadStream(), new WebSocketCreationOptions { IsServer = true });
+        var carolSent = new MemoryStream();
+        using var carol = WebSocket.CreateFromStream(carolSent, new WebSocketCreationOptions { IsServer = true });
+        hub.Register("bob", stuck);
+        hub.Register("carol", carol);
+        var call = Guid.NewGuid();
+        var took = System.Diagnostics.Stopwatch.StartNew();
+
+        // Bob's state comes first; his socket takes nothing.
+        var sent = await hub.ResyncAsync(
+            ["bob", "carol"],
+            _ => Task.FromResult<IReadOnlyList<(string User, CallControl.Calls.Router.RoomEvent Event)>>(
+            [
+                ("bob", new CallControl.Calls.Router.RoomEvent("state", "r1", call, "ringing", "alice", "audio")),
+                ("carol", new CallControl.Calls.Router.RoomEvent("state", "r2", call, "answered", "alice", "audio")),
+            ]),
+            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var resyncTook = took.Elapsed;
+        // A push to bob afterwards does not wait either: he is cut off.
+        await hub.NotifyAsync("bob", new CallControl.Calls.Router.RoomEvent("canceled", "r1", call, "canceled", "alice", "audio"), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["state:answered"], Frames(carolSent.ToArray()));
+        Assert.Equal(WebSocketState.Aborted, stuck.State);
+        Assert.InRange(resyncTook, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Equal(2, sent); // both were attempted on open sockets
+    }
+
+    // A peer that never reads: every write waits until it is cancelled.
+    private sealed class UnreadStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     // The server's text frames (unmasked) in order, as "type:status".
     private static List<string> Frames(byte[] bytes)
     {
