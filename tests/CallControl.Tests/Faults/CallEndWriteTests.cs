@@ -123,15 +123,8 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         var users = rig.App.Services.GetRequiredService<UserStore>();
         await users.AddAsync(new UserRecord { Id = "slow-caller", DisplayName = "Caller" });
         await users.AddAsync(new UserRecord { Id = "slow-callee", DisplayName = "Callee" });
-        var tokens = rig.App.Services.GetRequiredService<CallControl.Auth.TokenService>();
-        await using var calleeApp = await CallControl.Tests.Scenarios.SignalClient.ConnectAsync(
-            rig.Http.BaseAddress!, rig.App.Services, "slow-callee", tokens.Mint("slow-callee", null, TimeSpan.FromHours(1)));
-        using var caller = rig.ClientFor("slow-caller");
-        using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = "slow-callee" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var (room, callerLeg, calleeApp) = await rig.CallAppAsync("slow-caller", "slow-callee");
+        await using var _ = calleeApp;
         var calls = rig.App.Services.GetRequiredService<CallStore>();
         await ServiceHostWait.UntilAsync(() => calls.GetAsync(room.CallId), c => c?.RingDeadline is not null, "the caller parked and the callee alerted");
 

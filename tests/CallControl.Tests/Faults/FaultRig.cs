@@ -125,6 +125,25 @@ internal sealed class FaultRig : IAsyncDisposable
         return (room, Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination));
     }
 
+    /// <summary>
+    /// The callee's app connects to signaling, then <paramref name="callerId"/> asks for a room calling
+    /// <paramref name="calleeId"/> (both already users) and its verto client enters it. The caller's leg, and the
+    /// callee's app (dispose it).
+    /// </summary>
+    public async Task<(CallControl.Rooms.RoomAccess Room, string CallerLeg, CallControl.Tests.Scenarios.SignalClient CalleeApp)> CallAppAsync(
+        string callerId, string calleeId)
+    {
+        var tokens = App.Services.GetRequiredService<CallControl.Auth.TokenService>();
+        var calleeApp = await CallControl.Tests.Scenarios.SignalClient.ConnectAsync(
+            Http.BaseAddress!, App.Services, calleeId, tokens.Mint(calleeId, null, TimeSpan.FromHours(1)));
+        using var caller = ClientFor(callerId);
+        using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = calleeId });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        return (room, Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination), calleeApp);
+    }
+
     /// <summary>Runs <paramref name="sql"/> on the database directly (what a test injects), its scalar result.</summary>
     public static async Task<object?> ScalarAsync(string connectionString, string sql)
     {

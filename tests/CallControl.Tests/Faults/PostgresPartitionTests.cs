@@ -226,15 +226,8 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         await users.AddAsync(new UserRecord { Id = "partfb-caller", DisplayName = "Caller" });
         await users.AddAsync(new UserRecord { Id = "partfb-callee", DisplayName = "Callee", PhoneNumber = "+15552230001", PstnFallbackAllowed = true });
         rig.Sim.Switch.SetGatewayRules("carrier", [new GatewayRule("+1555223", "answer", 300)]);
-        var tokens = rig.App.Services.GetRequiredService<CallControl.Auth.TokenService>();
-        await using var calleeApp = await CallControl.Tests.Scenarios.SignalClient.ConnectAsync(
-            rig.Http.BaseAddress!, rig.App.Services, "partfb-callee", tokens.Mint("partfb-callee", null, TimeSpan.FromHours(1)));
-        using var caller = rig.ClientFor("partfb-caller");
-        using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = "partfb-callee" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var (room, callerLeg, calleeApp) = await rig.CallAppAsync("partfb-caller", "partfb-callee");
+        await using var _ = calleeApp;
         await calleeApp.UntilAsync("invite"); // the callee's app rings, and nobody answers it
 
         // The 2 s ring time runs out in the dark; the phone must still be rung, once, when the network is back.
