@@ -120,6 +120,9 @@ public static class DataServiceCollectionExtensions
         // the network a call-control service shares with it is not coming back within one request; through a dark
         // network (tests/Faults/PostgresPartitionTests) a room request waited 28-43 s before its 503 with 15, and
         // under 9 s with 5, and a request then holds its client that long. An operator's own setting wins.
+        // With multiplexing it is also the longest wait for a statement's answer, whatever Command Timeout says
+        // (Npgsql applies no command timeout to multiplexed commands; the connect timeout stays on the socket): a write
+        // behind a row lock failed after 5.0 s with Command Timeout 10 and 30, and after 8.0 s with Timeout=8.
         if (!Names(connectionString, "Timeout"))
         {
             builder.Timeout = DefaultConnectTimeoutSeconds;
