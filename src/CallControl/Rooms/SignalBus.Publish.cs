@@ -43,7 +43,8 @@ public sealed partial class SignalBus
             batch.Clear();
             while (batch.Count < MaxBatch && _outbound.Reader.TryRead(out var message))
             {
-                var payload = message.Encode();
+                // Numbered and timed here, in publishing order: receivers take a sender's sequence as only growing.
+                var payload = _seal.Seal((message with { Sequence = NextSequence(), SentAt = DateTimeOffset.UtcNow }).Encode());
                 var bytes = SignalMessage.Size(payload);
                 if (bytes > SignalMessage.MaxPayloadBytes)
                 {

@@ -3,7 +3,16 @@ namespace CallControl.Rooms;
 // What peers say, applied one message at a time in the order PostgreSQL delivered them.
 public sealed partial class SignalBus
 {
+    /// <summary>How far a message's sending time may be from this instance's clock (clocks differ a little; a
+    /// message older than this is a replay, or was stuck, and is refused).</summary>
+    internal static readonly TimeSpan MaxMessageAge = TimeSpan.FromSeconds(60);
+
     private bool _duplicateLogged;
+
+    // The last sequence heard from each peer incarnation, and when (receive loop only): a sender's sequence only grows,
+    // so a payload at or below it is a replay. Entries older than twice MaxMessageAge go, their messages being stale.
+    private readonly Dictionary<(string Instance, string Incarnation), (long Sequence, long HeardAt)> _lastHeard = [];
+    private long _lastHeardPrunedAt;
 
     private async Task ReceiveAsync()
     {
@@ -26,12 +35,55 @@ public sealed partial class SignalBus
         }
     }
 
+    private static string? Stale(SignalMessage message)
+    {
+        if (message.SentAt is not { } sent)
+        {
+            return "no sending time";
+        }
+
+        var off = DateTimeOffset.UtcNow - sent;
+        return off.Duration() > MaxMessageAge ? $"sent {off.TotalSeconds:F0} s away from this clock (more than {MaxMessageAge.TotalSeconds:F0} s)" : null;
+    }
+
+    // Whether the message comes after everything heard from its sender's incarnation (and notes it).
+    private bool IsNext(SignalMessage message)
+    {
+        var now = Environment.TickCount64;
+        var key = (message.Instance, message.Incarnation);
+        if (_lastHeard.TryGetValue(key, out var last) && message.Sequence <= last.Sequence)
+        {
+            return false;
+        }
+
+        _lastHeard[key] = (message.Sequence, now);
+        var forget = (long)(2 * MaxMessageAge).TotalMilliseconds;
+        if (now - _lastHeardPrunedAt > forget)
+        {
+            _lastHeardPrunedAt = now;
+            foreach (var gone in _lastHeard.Where(p => now - p.Value.HeardAt > forget).Select(p => p.Key).ToList())
+            {
+                _lastHeard.Remove(gone);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Applies one payload from the channel; <paramref name="pid"/> is the notifying backend (for the log).</summary>
     private async Task HandleAsync(int pid, string payload)
     {
-        if (SignalMessage.TryDecode(payload, out var error) is not { } message)
+        if (_seal.Open(payload, out var error) is not { } json
+            || SignalMessage.TryDecode(json, out error) is not { } message
+            || (error = Stale(message)) is not null)
         {
             SignalLog.PayloadIgnored(_logger, pid, error ?? "invalid");
+            return;
+        }
+
+        if (message.Instance != _instance && !IsNext(message))
+        {
+            SignalLog.PayloadIgnored(_logger, pid, $"replayed: sequence {message.Sequence} of {message.Instance}/{message.Incarnation} was heard already");
             return;
         }
 

@@ -37,6 +37,7 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _forwarded = new(StringComparer.Ordinal);
     private long _sequence;
+    private readonly SignalSeal _seal;
     private long _snapshotId;
     private long _published;
     private long _received;
@@ -49,11 +50,14 @@ public sealed partial class SignalBus : ICallNotifier, IHostedService, IAsyncDis
         IConfiguration configuration,
         IOptions<ClusterOptions> cluster,
         IOptions<SignalBusOptions> options,
+        IOptions<Auth.AuthOptions> auth,
         ILogger<SignalBus> logger)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(auth);
+        _seal = SignalSeal.FromSigningKey(auth.Value.SigningKey);
         _hub = hub;
         _states = states;
         _services = services;

@@ -90,6 +90,10 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
     /// <summary>A forwarded action's id, which its <see cref="SignalKind.ActionTaken"/> answer names.</summary>
     public string? Request { get; init; }
 
+    /// <summary>When the sender published it (stamped by its publisher): receivers refuse what is too old or too far
+    /// ahead, so a message captured off the channel cannot be played back later.</summary>
+    public DateTimeOffset? SentAt { get; init; }
+
     public string Encode() => JsonSerializer.Serialize(ToWire(), Json);
 
     /// <summary>The payload's size on the wire (UTF-8 bytes).</summary>
@@ -194,6 +198,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
         R = Room,
         A = Action,
         Rq = Request,
+        W = SentAt?.ToUnixTimeMilliseconds(),
     };
 
     private static SignalMessage? FromWire(Wire w, out string? error)
@@ -232,6 +237,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             { Kind: SignalKind.Snapshot } when w.Sid is null or < 0 || w.T is null or < 1 or > 100_000 || w.C is null || w.C < 0 || w.C >= w.T =>
                 "snapshot without a valid id and chunk",
             { Kind: SignalKind.SyncRequest } when w.To is not null && !ValidName(w.To, MaxInstanceLength) => "sync request with an invalid target",
+            _ when w.W is <= 0 or > MaxUnixMilliseconds => "invalid sending time",
             { Kind: SignalKind.SyncRequest } when w.Sn is <= 0 or > MaxUnixMilliseconds => "sync request with an invalid since",
             { Kind: SignalKind.RoomEvent } when !ValidUser(w.U) || !ValidEvent(w.E) => "room event without a valid user and event",
             { Kind: SignalKind.RoomAction } when !RoomRequestValidation.IsRoomId(w.R) || !RoomAction.IsKnown(w.A) ||
@@ -258,6 +264,7 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
             Event = w.E,
             Room = w.R,
             Action = w.A,
+            SentAt = w.W is { } sent ? DateTimeOffset.FromUnixTimeMilliseconds(sent) : null,
             Request = w.Rq,
         };
     }
@@ -309,6 +316,9 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
 
         /// <summary><see cref="Since"/>, in Unix milliseconds.</summary>
         public long? Sn { get; set; }
+
+        /// <summary><see cref="SentAt"/>, in Unix milliseconds.</summary>
+        public long? W { get; set; }
 
         public RoomEvent? E { get; set; }
 

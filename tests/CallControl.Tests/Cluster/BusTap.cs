@@ -7,7 +7,8 @@ namespace CallControl.Tests.Cluster;
 
 /// <summary>
 /// The test's own session on a signal bus channel: it records every payload published there and can NOTIFY its own,
-/// standing in for a peer instance (or for anyone with database access). It sends no heartbeat unless told to.
+/// standing in for a peer instance (sealed with the cluster's key, numbered and timed as a publisher does) or for
+/// anyone with database access (raw payloads). It sends no heartbeat unless told to.
 /// </summary>
 internal sealed class BusTap : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class BusTap : IAsyncDisposable
     private readonly NpgsqlDataSource _notify;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly SemaphoreSlim _publishing = new(1, 1);
     private long _sequence;
 
     private BusTap(string channel, NpgsqlConnection listen, NpgsqlDataSource notify)
@@ -42,9 +44,12 @@ internal sealed class BusTap : IAsyncDisposable
 
     public ConcurrentQueue<string> Payloads { get; } = new();
 
-    /// <summary>The decoded messages seen so far (anything undecodable left out).</summary>
+    /// <summary>The key the cluster's instances seal with (<see cref="ClusterWorld.SigningKey"/>).</summary>
+    public SignalSeal Seal { get; } = SignalSeal.FromSigningKey(ClusterWorld.SigningKey);
+
+    /// <summary>The decoded messages seen so far (anything unsealed or undecodable left out).</summary>
     public IReadOnlyList<SignalMessage> Messages =>
-        [.. Payloads.Select(p => SignalMessage.TryDecode(p, out _)).OfType<SignalMessage>()];
+        [.. Payloads.Select(p => Seal.Open(p, out _) is { } json ? SignalMessage.TryDecode(json, out _) : null).OfType<SignalMessage>()];
 
     public static async Task<BusTap> StartAsync(string channel)
     {
@@ -58,11 +63,26 @@ internal sealed class BusTap : IAsyncDisposable
         return new BusTap(channel, listen, NpgsqlDataSource.Create(ServiceHostDatabase.ConnectionString));
     }
 
-    /// <summary>A message from a made-up peer (its sequence numbers are kept distinct).</summary>
-    public SignalMessage As(string instance, string incarnation, SignalKind kind) =>
-        new(kind, instance, incarnation, Interlocked.Increment(ref _sequence));
+    /// <summary>A message from a made-up peer (numbered when published).</summary>
+#pragma warning disable CA1822 // On the tap, as the tap's own words (tap.As(...)), like everything it publishes.
+    public SignalMessage As(string instance, string incarnation, SignalKind kind) => new(kind, instance, incarnation, 0);
+#pragma warning restore CA1822
 
-    public Task PublishAsync(SignalMessage message) => PublishAsync(message.Encode());
+    /// <summary>Publishes as a peer does: numbered in publishing order, timed now, sealed; the payload sent.</summary>
+    public async Task<string> PublishAsync(SignalMessage message)
+    {
+        await _publishing.WaitAsync();
+        try
+        {
+            var payload = Seal.Seal((message with { Sequence = ++_sequence, SentAt = DateTimeOffset.UtcNow }).Encode());
+            await PublishAsync(payload);
+            return payload;
+        }
+        finally
+        {
+            _publishing.Release();
+        }
+    }
 
     public async Task PublishAsync(string payload)
     {
@@ -101,5 +121,6 @@ internal sealed class BusTap : IAsyncDisposable
         await _listen.DisposeAsync();
         await _notify.DisposeAsync();
         _stop.Dispose();
+        _publishing.Dispose();
     }
 }

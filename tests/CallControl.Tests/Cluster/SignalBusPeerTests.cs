@@ -82,6 +82,40 @@ public sealed class SignalBusPeerTests
     }
 
     [Fact]
+    public async Task Only_messages_sealed_by_the_deployment_fresh_and_heard_for_the_first_time_change_anything()
+    {
+        await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 1);
+        var a = world.Instances[0];
+        var (bob, carol, dave, erin) = (await a.AddUserAsync("bob"), await a.AddUserAsync("carol"), await a.AddUserAsync("dave"), await a.AddUserAsync("erin"));
+        await using var tap = await BusTap.StartAsync(a.Bus.Channel);
+        using var alive = tap.HeartbeatAs("peer-y", "y1");
+        SignalMessage Online(string user, int sequence, DateTimeOffset sent) =>
+            tap.As("peer-y", "y1", SignalKind.Presence) with { User = user, Online = true, Sequence = sequence, SentAt = sent };
+
+        // Well-formed, fresh, and numbered past anything heard, from anyone without the deployment's key: unsealed,
+        // sealed with another deployment's key, and sealed but five minutes old (a capture played back later).
+        await tap.PublishAsync(Online(carol, 1_000_000, DateTimeOffset.UtcNow).Encode());
+        await tap.PublishAsync(SignalSeal.FromSigningKey("another-deployment-signing-key-0123456789abcdef").Seal(Online(carol, 1_000_001, DateTimeOffset.UtcNow).Encode()));
+        await tap.PublishAsync(tap.Seal.Seal(Online(erin, 1_000_002, DateTimeOffset.UtcNow.AddMinutes(-5)).Encode()));
+        // Then a peer's own (messages are applied in order, so the ones before it were judged by then).
+        var captured = await tap.PublishAsync(tap.As("peer-y", "y1", SignalKind.Presence) with { User = bob, Online = true });
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(bob), "bob online through peer-y");
+        var carolOnline = a.Bus.IsOnline(carol);
+        var erinOnline = a.Bus.IsOnline(erin);
+
+        // Bob leaves; the captured "bob online" is played back at once (fresh, sealed, but heard already).
+        await tap.PublishAsync(tap.As("peer-y", "y1", SignalKind.Presence) with { User = bob, Online = false });
+        await ServiceHostWait.UntilAsync(() => !a.Bus.IsOnline(bob), "bob offline");
+        await tap.PublishAsync(captured);
+        await tap.PublishAsync(tap.As("peer-y", "y1", SignalKind.Presence) with { User = dave, Online = true });
+        await ServiceHostWait.UntilAsync(() => a.Bus.IsOnline(dave), "dave online through peer-y, after the replay");
+
+        Assert.False(carolOnline);
+        Assert.False(erinOnline);
+        Assert.False(a.Bus.IsOnline(bob));
+    }
+
+    [Fact]
     public async Task A_lone_instance_publishes_no_presence_or_room_event_during_a_call()
     {
         await using var world = await ClusterWorld.StartAsync(nodes: 1, instances: 1);

@@ -126,4 +126,24 @@ public sealed class SignalMessageTests
         Assert.Matches("^callcontrol_signal_[0-9a-f]{16}$", a);
         Assert.Equal(a, SignalBus.ChannelFor("cluster-" + new string('x', 200)));
     }
+
+    [Fact]
+    public void A_sealed_payload_opens_only_unaltered_and_under_the_same_key()
+    {
+        var seal = SignalSeal.FromSigningKey("deployment-a-signing-key-0123456789abcdef");
+        var json = new SignalMessage(SignalKind.Presence, "i1", "n1", 7) { User = "bob", Online = true, SentAt = DateTimeOffset.UtcNow }.Encode();
+        var payload = seal.Seal(json);
+
+        Assert.Equal(json.Length + SignalSeal.Overhead, payload.Length);
+        Assert.Equal(json, seal.Open(payload, out var none));
+        Assert.Null(none);
+        Assert.Null(seal.Open(payload.Replace("\"o\":true", "\"o\":false", StringComparison.Ordinal), out var altered));
+        Assert.StartsWith("seal does not match", altered);
+        Assert.Null(SignalSeal.FromSigningKey("deployment-b-signing-key-0123456789abcdef").Open(payload, out _));
+        Assert.Null(seal.Open(json, out var unsealed));
+        Assert.Equal("not sealed", unsealed);
+        Assert.Null(seal.Open(new string('!', 22) + "." + json, out _));
+        Assert.Null(seal.Open("", out _));
+        Assert.Null(seal.Open(null, out _));
+    }
 }
