@@ -1,4 +1,3 @@
-using System.Globalization;
 using CallControl.Observability;
 
 namespace CallControl.Health;
@@ -25,12 +24,9 @@ public static class DatabaseGate
             }
 
             http.RequestServices.GetService<ServiceMetrics>()?.RequestShed();
-            http.Response.Headers.RetryAfter = DatabaseUnavailableHandler.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                DatabaseUnavailableHandler.Detail,
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: DatabaseUnavailableHandler.Title,
-                extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["unreachableSince"] = outage.Since });
+            var problem = DatabaseUnavailableHandler.Refuse(http);
+            problem.Extensions["unreachableSince"] = outage.Since;
+            return TypedResults.Problem(problem);
         });
         return builder;
     }

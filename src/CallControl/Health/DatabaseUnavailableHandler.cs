@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -29,19 +30,23 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
         }
 
         DatabaseUnreachable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = Title,
-                Detail = Detail,
-            },
+            ProblemDetails = Refuse(httpContext),
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The answer to a request refused because the database is unreachable, here or at the gate
+    /// (<see cref="DatabaseGate"/>): sets the 503 status and <c>Retry-After</c>, and returns the problem to write.
+    /// </summary>
+    internal static ProblemDetails Refuse(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = Title, Detail = Detail };
     }
 
     // Npgsql's own failures (connect, I/O, timeouts: never a statement PostgreSQL refused), and PostgreSQL's transient
