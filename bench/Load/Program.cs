@@ -82,6 +82,7 @@ await DriveAsync(warmCalls, 0);
 var warmSetups = driver.Setups;
 driver.SetupMs.Clear();
 var warmLatencies = clock.LatenciesMs.Count;
+var warmSeen = clock.SeenLatenciesMs.Count;
 Console.Error.WriteLine($"load: warm-up done ({warmup} s, {driver.Failures} failures); driving {rate}/s for {seconds} s");
 
 using var sampler = new PeakSampler();
@@ -119,6 +120,7 @@ while (DateTime.UtcNow < cdrDeadline)
 var cdrWindow = Stopwatch.GetElapsedTime(start);
 // The run's bridges only (the held calls below are set up all at once, a burst and not the offered rate).
 var latencies = clock.LatenciesMs.Skip(warmLatencies).Order().ToArray();
+var seenLatencies = clock.SeenLatenciesMs.Skip(warmSeen).Order().ToArray();
 var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
 var simCpuPerCall = world.Sim.ProcessorTime - simCpuAtStart is { } simCpu ? simCpu.TotalMilliseconds / total : double.NaN;
 var pgCpuPerCall = PostgresCpu.Read() - pgCpuAtStart is { } pgCpu && pgCpu > TimeSpan.Zero ? pgCpu.TotalMilliseconds / total : double.NaN;
@@ -192,8 +194,9 @@ static double At(double[] sorted, double p) => sorted.Length == 0 ? double.NaN :
 Console.WriteLine($"load: {total} calls offered at {rate}/s over {seconds} s (launched in {launchedIn.TotalSeconds:F1} s): {setups} set up, {driver.Failures} failed{(driver.FirstError is null ? "" : " (first: " + driver.FirstError + ")")}");
 Console.WriteLine($"  setups/s sustained        {setupsPerSecond,10:F1}   target >= 300          {Verdict(setupsPerSecond >= 300 && driver.Failures == 0)}");
 Console.WriteLine($"  setup time p50/p99/max    {At(setupTimes, 0.5),10:F1} / {At(setupTimes, 0.99):F1} / {(setupTimes.Length == 0 ? double.NaN : setupTimes[^1]):F1} ms (room request to bridge, or to park when canceled)");
-Console.WriteLine($"  park-to-bridge p50        {Pct(0.50),10:F2} ms  ({latencies.Length} bridges)");
+Console.WriteLine($"  park-to-bridge p50        {Pct(0.50),10:F2} ms  ({latencies.Length} bridges; the node's clock: Event-Date-Timestamp of the later park/answer to CHANNEL_BRIDGE)");
 Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 20 ms         {Verdict(Pct(0.99) < 20)}");
+Console.WriteLine($"  same, as the driver saw   {At(seenLatencies, 0.50),10:F2} / {At(seenLatencies, 0.99):F2} ms p50/p99 (the events' arrival here, inside the loaded service process)");
 Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
 Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
 var whose = simProcess ? "this process: service + driver; the simulator runs apart" : "this process: service + simulator + driver";

@@ -97,7 +97,7 @@ internal sealed class ProcessSim : ISimNode
     private readonly Process _process;
     private readonly HttpClient _control;
     // The headers the clock reads, in the order the feed writes them after the event name and Unique-ID.
-    private static readonly string[] FeedHeaders = ["Channel-Name", "Bridge-B-Unique-ID", "Other-Leg-Unique-ID"];
+    private static readonly string[] FeedHeaders = ["Channel-Name", "Bridge-B-Unique-ID", "Other-Leg-Unique-ID", "Event-Date-Timestamp"];
 
     private readonly HttpClient _feedClient;
     private readonly HttpResponseMessage _feed;
