@@ -14,7 +14,8 @@ namespace CallControl.Tests.Faults;
 /// A call's writes do not all land the first time while everything else works and the node's lease holds: its end
 /// refused with a transient error, its end meeting a version left by an earlier write whose reply was lost, its
 /// answer refused. Nothing later would end the row, so the service must still store the end, complete, without
-/// keeping the legs up meanwhile, and a step refused on the way is written with the next write.
+/// keeping the legs up meanwhile, and a step refused on the way is written with the next write (or, if it had landed
+/// after all, taken as written).
 /// </summary>
 [Collection(ServiceHostGroup.Name)]
 public sealed class CallEndWriteTests(ITestOutputHelper output)
@@ -152,6 +153,70 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         Assert.InRange(callerGone, TimeSpan.Zero, TimeSpan.FromSeconds(5.5));
         Assert.Equal(["ringing", "no_answer"], call!.History.Select(h => h.ToStatus));
         Assert.Equal("closed", await FaultRig.ScalarAsync(pg.ConnectionString, $"SELECT state FROM rooms WHERE id = '{room.RoomId}'"));
+    }
+
+    [Fact]
+    public async Task A_step_that_landed_though_its_reply_was_lost_counts_as_written_and_the_next_step_follows_it()
+    {
+        await using var pg = await ThrowawayPostgres.StartAsync();
+        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "steplanded");
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
+        // The callee is offline with a phone on file: the call goes to the carrier, whose leg rings until answered here.
+        var users = rig.App.Services.GetRequiredService<UserStore>();
+        await users.AddAsync(new UserRecord { Id = "landed-caller", DisplayName = "Caller" });
+        await users.AddAsync(new UserRecord { Id = "landed-callee", DisplayName = "Callee", PhoneNumber = "+15552220177", PstnFallbackAllowed = true });
+        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "noanswer")]);
+        // The move to fallback-dialing fails once (a sequence is not rolled back with the failed statement).
+        await FaultRig.ScalarAsync(pg.ConnectionString, """
+            CREATE SEQUENCE refusals;
+            CREATE FUNCTION refuse_first_fallback() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.status = 'fallback-dialing' AND OLD.status <> 'fallback-dialing' AND nextval('refusals') = 1 THEN
+                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_first_fallback BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_first_fallback();
+            """);
+
+        using var caller = rig.ClientFor("landed-caller");
+        using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = "landed-callee" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
+        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var carrierLeg = await ServiceHostWait.UntilAsync(
+            () => Task.FromResult(rig.Sim.Switch.Channels().FirstOrDefault(c => c.Name.StartsWith("sofia/", StringComparison.Ordinal))),
+            c => c is not null, "the carrier leg dialed");
+        Assert.Equal(1L, await FaultRig.ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals"));
+
+        // What that write would have left had it landed with its reply lost on the way back: the step stored, the row
+        // one version past what the service knows. The service kept the step to write with the call's next write.
+        var calls = rig.App.Services.GetRequiredService<CallStore>();
+        var before = (await calls.GetAsync(room.CallId))!;
+        Assert.Equal("ringing", before.Status);
+        var landed = await calls.ApplyAsync(room.CallId, before.Version, new CallChange
+        {
+            ToStatus = "fallback-dialing",
+            Reason = "callee_offline",
+            At = DateTime.UtcNow,
+            FallbackReason = "offline",
+        });
+        Assert.Equal(TransitionOutcome.Applied, landed.Outcome);
+
+        // The carrier answers: the kept step is found stored, and the answer is written after it. Were the conflict
+        // taken as the row moving on without the service, the answer would be dropped and the row left dialing.
+        rig.Sim.Switch.Answer(carrierLeg!.Uuid);
+        var answered = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "answered", "the answer stored", TimeSpan.FromSeconds(15));
+        Assert.Equal(["ringing", "fallback-dialing", "answered"], answered!.History.Select(h => h.ToStatus));
+        Assert.Equal([null, "ringing", "fallback-dialing"], answered.History.Select(h => h.FromStatus));
+        Assert.Equal(before.Version + 2, answered.Call.Version);
+        Assert.Equal("pstn", answered.Call.AnsweredVia);
+
+        rig.Sim.Switch.Hangup(callerLeg);
+        var ended = await ServiceHostWait.UntilAsync(() => calls.GetWithHistoryAsync(room.CallId), c => c!.Call.Status == "completed", "the end stored", TimeSpan.FromSeconds(15));
+        Assert.Equal(["ringing", "fallback-dialing", "answered", "completed"], ended!.History.Select(h => h.ToStatus));
+        Assert.Equal(2L, await FaultRig.ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals")); // the refusal, and the stand-in write above
     }
 
     /// <summary>A carrier call that answers, once the call has <paramref name="status"/>.</summary>
