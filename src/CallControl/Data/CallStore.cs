@@ -19,18 +19,45 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
     {
     }
 
-    // The call and its first history row in one statement: one round trip, atomic without a transaction block.
-    private const string InsertSql = """
-        WITH call AS (
-            INSERT INTO calls (id, room_id, caller, callee, callee_number, media, status, fallback_reason,
-                               created_at, ringing_at, freeswitch_node, ring_deadline, pstn_dialed_at, version)
-            VALUES (@Id, @RoomId, @Caller, @Callee, @CalleeNumber, @Media, @Status, @FallbackReason,
-                    @CreatedAt, @RingingAt, @FreeswitchNode, @RingDeadline, @PstnDialedAt, 1)
-            RETURNING id, status, created_at
-        )
+    private const string InsertCallSql = """
+        INSERT INTO calls (id, room_id, caller, callee, callee_number, media, status, fallback_reason,
+                           created_at, ringing_at, freeswitch_node, ring_deadline, pstn_dialed_at, version)
+        VALUES (@Id, @RoomId, @Caller, @Callee, @CalleeNumber, @Media, @Status, @FallbackReason,
+                @CreatedAt, @RingingAt, @FreeswitchNode, @RingDeadline, @PstnDialedAt, 1)
+        RETURNING id, status, created_at
+        """;
+
+    private const string InsertFirstHistorySql = """
         INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
         SELECT id, NULL, status, @Reason, created_at
         FROM call
+        """;
+
+    // The call and its first history row in one statement: one round trip, atomic without a transaction block.
+    private const string InsertSql = $"""
+        WITH call AS (
+        {InsertCallSql}
+        )
+        {InsertFirstHistorySql}
+        """;
+
+    // A new room, its caller's login and its call in one statement (one round trip, one commit, all or nothing): the
+    // three rows a room request stores. The foreign keys (the call's and the login's room) are checked at the end of
+    // the statement, when the room's row is there.
+    private static readonly string InsertWithRoomSql = $"""
+        WITH room AS (
+        {RoomStore.InsertRoomSql("Room")}
+        ),
+        login AS (
+        {VertoLoginStore.InsertSql}
+        ),
+        call AS (
+        {InsertCallSql}
+        ),
+        history AS (
+        {InsertFirstHistorySql}
+        )
+        SELECT created_at FROM room
         """;
 
     // One statement: the CTE reads the status being left under a row lock (NO KEY UPDATE: the key does not change, so
@@ -152,9 +179,14 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             await connection.ExecuteAsync(new CommandDefinition(InsertSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        // The connection is back in the pool before the observers run: they may need one themselves (the webhook
-        // store does), and holding ours while waiting for theirs deadlocks a busy pool.
-        await TellObserversAsync(new CallStatusChange(call.Id, call.RoomId, null, new CallChange
+        await TellCreatedAsync(call, reason).ConfigureAwait(false);
+        return call with { Version = 1 };
+    }
+
+    // The connection is back in the pool before the observers run: they may need one themselves (the webhook store
+    // does), and holding ours while waiting for theirs deadlocks a busy pool.
+    private Task TellCreatedAsync(CallRecord call, string? reason) =>
+        TellObserversAsync(new CallStatusChange(call.Id, call.RoomId, null, new CallChange
         {
             ToStatus = call.Status,
             Reason = reason,
@@ -162,8 +194,42 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
             RingingAt = call.RingingAt,
             FallbackReason = call.FallbackReason,
             PstnDialedAt = call.PstnDialedAt,
-        })).ConfigureAwait(false);
-        return call with { Version = 1 };
+        }));
+
+    /// <summary>
+    /// As <see cref="CreateAsync"/>, storing the call's new <paramref name="room"/> and its caller's
+    /// <paramref name="login"/> (made by <see cref="VertoLoginStore.New"/> for the room) in the same statement. Returns
+    /// the call and the room with its creation time.
+    /// </summary>
+    public async Task<(CallRecord Call, RoomRecord Room)> CreateWithRoomAsync(
+        CallRecord call, string? reason, RoomRecord room, VertoLogin login, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(login);
+        if (call.RoomId != room.Id || login.RoomId != room.Id)
+        {
+            throw new ArgumentException($"the call ({call.RoomId}) and the login ({login.RoomId}) must be for room {room.Id}", nameof(room));
+        }
+
+        var parameters = new
+        {
+            call.Id, call.RoomId, call.Caller, call.Callee, call.CalleeNumber, call.Media, call.Status, call.FallbackReason,
+            call.CreatedAt, call.RingingAt, call.FreeswitchNode, call.RingDeadline, call.PstnDialedAt, Reason = reason,
+            RoomCallerUserId = room.CallerUserId, RoomCalleeUserId = room.CalleeUserId, RoomCalleeNumber = room.CalleeNumber,
+            RoomMedia = room.Media, RoomRecord = room.Record, RoomFallbackPolicyOverride = room.FallbackPolicyOverride,
+            RoomFreeswitchNode = room.FreeswitchNode, RoomState = room.State, RoomWebhookUrl = room.WebhookUrl,
+            login.Login, login.Password, login.UserId, login.ExpiresAt, // the login's room is @RoomId, checked equal above
+        };
+        DateTime createdAt;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            createdAt = await connection.QuerySingleAsync<DateTime>(
+                new CommandDefinition(InsertWithRoomSql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await TellCreatedAsync(call, reason).ConfigureAwait(false);
+        return (call with { Version = 1 }, room with { CreatedAt = createdAt });
     }
 
     /// <summary>

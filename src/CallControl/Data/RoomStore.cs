@@ -7,25 +7,19 @@ namespace CallControl.Data;
 /// <summary>Rooms: where a caller and a callee (an app user or a phone number) meet.</summary>
 public sealed class RoomStore(NpgsqlDataSource dataSource)
 {
-    private const string InsertSql = """
+    private static readonly string InsertSql = InsertRoomSql("");
+
+    /// <summary>
+    /// The room's INSERT (returning <c>created_at</c>) with its parameters named <paramref name="prefix"/> + the
+    /// <see cref="RoomRecord"/> property: for statements that store the room together with other rows.
+    /// </summary>
+    internal static string InsertRoomSql(string prefix) => $"""
         INSERT INTO rooms (id, caller_user_id, callee_user_id, callee_number, media, record,
                            fallback_policy_override, freeswitch_node, state, webhook_url)
-        VALUES (@Id, @CallerUserId, @CalleeUserId, @CalleeNumber, @Media, @Record,
-                CAST(@FallbackPolicyOverride AS jsonb), @FreeswitchNode, @State, @WebhookUrl)
+        VALUES (@{prefix}Id, @{prefix}CallerUserId, @{prefix}CalleeUserId, @{prefix}CalleeNumber, @{prefix}Media,
+                @{prefix}Record, CAST(@{prefix}FallbackPolicyOverride AS jsonb), @{prefix}FreeswitchNode, @{prefix}State,
+                @{prefix}WebhookUrl)
         RETURNING created_at
-        """;
-
-    // The room and its caller's first login in one statement: one round trip, one commit. The login's foreign key is
-    // checked at the end of the statement, when the room's row is there.
-    private const string InsertWithLoginSql = $"""
-        WITH room AS (
-        {InsertSql}
-        ),
-        login AS (
-            INSERT INTO verto_logins (login, password, room_id, user_id, expires_at)
-            VALUES (@Login, @Password, @Id, @LoginUserId, @ExpiresAt)
-        )
-        SELECT created_at FROM room
         """;
 
     private const string SelectSql = """
@@ -47,32 +41,14 @@ public sealed class RoomStore(NpgsqlDataSource dataSource)
     /// </summary>
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    /// <summary>Inserts the room (give it <see cref="NewId"/>); returns it with its creation time.</summary>
-    public Task<RoomRecord> CreateAsync(RoomRecord room, CancellationToken cancellationToken = default) =>
-        CreateAsync(room, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="CreateAsync(RoomRecord, CancellationToken)"/>, storing <paramref name="login"/> (made by
-    /// <see cref="VertoLoginStore.New"/> for this room) in the same statement.
-    /// </summary>
-    public async Task<RoomRecord> CreateAsync(RoomRecord room, VertoLogin? login, CancellationToken cancellationToken = default)
+    /// <summary>Inserts the room (give it <see cref="NewId"/>); returns it with its creation time. A room request
+    /// stores its room with its call instead (<see cref="CallStore.CreateWithRoomAsync"/>).</summary>
+    public async Task<RoomRecord> CreateAsync(RoomRecord room, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(room);
-        if (login is not null && login.RoomId != room.Id)
-        {
-            throw new ArgumentException($"the login is for room {login.RoomId}, not {room.Id}", nameof(login));
-        }
-
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var command = login is null
-            ? new CommandDefinition(InsertSql, room, cancellationToken: cancellationToken)
-            : new CommandDefinition(InsertWithLoginSql, new
-            {
-                room.Id, room.CallerUserId, room.CalleeUserId, room.CalleeNumber, room.Media, room.Record,
-                room.FallbackPolicyOverride, room.FreeswitchNode, room.State, room.WebhookUrl,
-                login.Login, login.Password, LoginUserId = login.UserId, login.ExpiresAt,
-            }, cancellationToken: cancellationToken);
-        var createdAt = await connection.QuerySingleAsync<DateTime>(command).ConfigureAwait(false);
+        var createdAt = await connection.QuerySingleAsync<DateTime>(
+            new CommandDefinition(InsertSql, room, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return room with { CreatedAt = createdAt };
     }
 

@@ -25,7 +25,8 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
     private long _sweptAt = timeProvider.GetTimestamp();
     private int _sweeping;
 
-    private const string InsertSql = """
+    // Parameters named as VertoLogin's properties (CallStore's room request statement binds the same names).
+    internal const string InsertSql = """
         INSERT INTO verto_logins (login, password, room_id, user_id, expires_at)
         VALUES (@Login, @Password, @RoomId, @UserId, @ExpiresAt)
         """;
@@ -114,8 +115,8 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
     }
 
     /// <summary>
-    /// A login as <see cref="IssueAsync"/> makes it, not stored yet: for <see cref="RoomStore.CreateAsync(RoomRecord,
-    /// VertoLogin?, CancellationToken)"/>, which stores a new room's first login with the room.
+    /// A login as <see cref="IssueAsync"/> makes it, not stored yet: for <see cref="CallStore.CreateWithRoomAsync"/>,
+    /// which stores a new room's first login with the room and its call.
     /// </summary>
     public VertoLogin New(string roomId, string userId, TimeSpan ttl) => new()
     {

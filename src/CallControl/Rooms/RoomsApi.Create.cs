@@ -72,12 +72,12 @@ public static partial class RoomsApi
             return Problem(StatusCodes.Status503ServiceUnavailable, "No FreeSWITCH node is available.", "node");
         }
 
-        // The caller's login is stored with the room (one round trip), so it exists before the call does and its leg
-        // can never park in a room we do not know yet.
+        // The room, the caller's login and the call are stored in one statement (StartAsync), before the login is
+        // handed out: its leg can never park in a room we do not know yet, and a failed store leaves nothing behind.
         var roomId = RoomStore.NewId();
         var options = services.Options.Value;
         var callerLogin = services.Logins.New(roomId, callerId, options.VertoLoginTtl);
-        var room = await services.Rooms.CreateAsync(new RoomRecord
+        var room = new RoomRecord
         {
             Id = roomId,
             CallerUserId = callerId,
@@ -88,9 +88,7 @@ public static partial class RoomsApi
             FallbackPolicyOverride = request.Fallback is null ? null : JsonSerializer.Serialize(request.Fallback, OverrideJson),
             FreeswitchNode = node.Name,
             WebhookUrl = request.WebhookUrl,
-        }, callerLogin, cancellationToken).ConfigureAwait(false);
-        services.Logins.Remember(callerLogin);
-
+        };
         var created = new CallCreated(
             services.Router.Now,
             Guid.NewGuid(),
@@ -108,8 +106,9 @@ public static partial class RoomsApi
             options.PstnRingTimeout,
             Guid.NewGuid().ToString("D"));
 
+        room = await services.Router.StartAsync(created, node.Name, number, room, callerLogin, cancellationToken).ConfigureAwait(false);
+        services.Logins.Remember(callerLogin);
         var access = Access(room, created.CallId, callerId, request.NatType, callerLogin, services);
-        await services.Router.StartAsync(created, node.Name, number, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created("/api/rooms/" + room.Id, access);
     }
 

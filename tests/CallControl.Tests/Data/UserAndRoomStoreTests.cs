@@ -122,29 +122,51 @@ public sealed class UserAndRoomStoreTests(DatabaseFixture db)
     }
 
     [Fact]
-    public async Task A_room_and_its_first_login_are_stored_by_one_statement_or_not_at_all()
+    public async Task A_room_its_first_login_and_its_call_are_stored_by_one_statement_or_not_at_all()
     {
         var caller = await db.NewUserAsync();
         var logins = db.Logins();
         var id = RoomStore.NewId();
         var login = logins.New(id, caller, TimeSpan.FromMinutes(5));
+        RoomRecord Room(string roomId, string callerId) => new() { Id = roomId, CallerUserId = callerId, CalleeNumber = "+15551230002", Media = "audio" };
+        CallRecord Call(string roomId, string callerId, string status = CallStatuses.Ringing) => new()
+        {
+            Id = Guid.NewGuid(), RoomId = roomId, Caller = callerId, CalleeNumber = "+15551230002", Media = "audio",
+            Status = status, CreatedAt = DateTime.UtcNow,
+        };
 
-        var room = await db.Rooms.CreateAsync(new RoomRecord { Id = id, CallerUserId = caller, CalleeNumber = "+15551230002", Media = "audio" }, login);
+        var call = Call(id, caller);
+        var (storedCall, room) = await db.Calls.CreateWithRoomAsync(call, "created", Room(id, caller), login);
 
         Assert.Equal(id, (await db.Rooms.GetAsync(id))?.Id);
         Assert.NotEqual(default, room.CreatedAt);
+        Assert.Equal(1, storedCall.Version);
         var stored = await logins.FindValidAsync(login.Login);
         Assert.Equal((login.Password, id, caller), (stored?.Password, stored?.RoomId, stored?.UserId));
+        var withHistory = await db.Calls.GetWithHistoryAsync(call.Id);
+        Assert.Equal((id, CallStatuses.Ringing, 1), (withHistory?.Call.RoomId, withHistory?.Call.Status, withHistory?.Call.Version));
+        Assert.Equal([(null, "ringing", "created")], withHistory!.History.Select(h => (h.FromStatus, h.ToStatus, h.Reason)));
 
-        // A room PostgreSQL refuses (its caller does not exist) leaves no login behind.
+        // A call PostgreSQL refuses (a status its CHECK does not know) leaves neither the room nor the login behind.
         var badId = RoomStore.NewId();
         var orphan = logins.New(badId, caller, TimeSpan.FromMinutes(5));
-        await Assert.ThrowsAsync<PostgresException>(() => db.Rooms.CreateAsync(
-            new RoomRecord { Id = badId, CallerUserId = "nobody-" + Guid.NewGuid().ToString("N")[..8], CalleeNumber = "+15551230002", Media = "audio" }, orphan));
+        var refused = Call(badId, caller, "bogus");
+        await Assert.ThrowsAsync<PostgresException>(() => db.Calls.CreateWithRoomAsync(refused, "created", Room(badId, caller), orphan));
+        Assert.Null(await db.Rooms.GetAsync(badId));
         Assert.Null(await logins.FindValidAsync(orphan.Login));
+        Assert.Null(await db.Calls.GetAsync(refused.Id));
 
-        // A login made for another room is refused before anything is written.
-        await Assert.ThrowsAsync<ArgumentException>(() => db.Rooms.CreateAsync(
-            new RoomRecord { Id = RoomStore.NewId(), CallerUserId = caller, CalleeNumber = "+15551230002", Media = "audio" }, login));
+        // A room PostgreSQL refuses (its caller does not exist) leaves no login and no call behind.
+        var nobody = "nobody-" + Guid.NewGuid().ToString("N")[..8];
+        var lonely = Call(badId, caller);
+        await Assert.ThrowsAsync<PostgresException>(() => db.Calls.CreateWithRoomAsync(lonely, "created", Room(badId, nobody), orphan));
+        Assert.Null(await logins.FindValidAsync(orphan.Login));
+        Assert.Null(await db.Calls.GetAsync(lonely.Id));
+
+        // A login or a call made for another room is refused before anything is written.
+        var otherId = RoomStore.NewId();
+        await Assert.ThrowsAsync<ArgumentException>(() => db.Calls.CreateWithRoomAsync(Call(otherId, caller), "created", Room(otherId, caller), login));
+        await Assert.ThrowsAsync<ArgumentException>(() => db.Calls.CreateWithRoomAsync(Call(id, caller), "created", Room(otherId, caller), logins.New(otherId, caller, TimeSpan.FromMinutes(5))));
+        Assert.Null(await db.Rooms.GetAsync(otherId));
     }
 }

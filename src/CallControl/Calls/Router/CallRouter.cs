@@ -77,10 +77,13 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     public DateTimeOffset Now => _clock.GetUtcNow();
 
     /// <summary>
-    /// Creates the call: inserts its row (status ringing, history "created"), registers it, and runs
-    /// <paramref name="created"/> through the machine (alert the callee, or fall back at once, or wait for the caller's leg).
+    /// Creates the call: inserts its row (status ringing, history "created") with its new <paramref name="room"/> and
+    /// the caller's <paramref name="callerLogin"/> (one statement), registers it, and runs <paramref name="created"/>
+    /// through the machine (alert the callee, or fall back at once, or wait for the caller's leg). Returns the room as
+    /// stored.
     /// </summary>
-    public async Task<CallSession> StartAsync(CallCreated created, string node, E164Number? number, CancellationToken cancellationToken)
+    public async Task<RoomRecord> StartAsync(
+        CallCreated created, string node, E164Number? number, RoomRecord room, VertoLogin callerLogin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(created);
         var session = new CallSession(created.CallId, created.RoomId, node, created.CallerUserId, created.CalleeUserId, number)
@@ -104,13 +107,13 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
             // A direct call dials the carrier as soon as the caller's leg parks: it counts against the limits now.
             PstnDialedAt = created.CalleeUserId is null ? created.At.UtcDateTime : null,
         };
-        var stored = await _callStore.CreateAsync(record, CallReasons.Created, cancellationToken).ConfigureAwait(false);
+        var (stored, storedRoom) = await _callStore.CreateWithRoomAsync(record, CallReasons.Created, room, callerLogin, cancellationToken).ConfigureAwait(false);
         session.Version = stored.Version;
         _calls[session.CallId] = session;
         _byRoom[session.RoomId] = session.CallId;
         _byLeg[created.PstnLegUuid] = session.CallId;
         await SubmitAsync(session, created, cancellationToken).ConfigureAwait(false);
-        return session;
+        return storedRoom;
     }
 
     /// <summary>Feeds an API action or a timer to the room's live call; false when the room has none.</summary>
