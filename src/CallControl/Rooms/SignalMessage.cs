@@ -44,8 +44,9 @@ internal sealed record SignalMessage(SignalKind Kind, string Instance, string In
     /// <summary>Payloads must be shorter than 8000 bytes (PostgreSQL's default NOTIFY limit).</summary>
     public const int MaxPayloadBytes = 7999;
 
-    /// <summary>What a snapshot chunk aims at, leaving room for the envelope.</summary>
-    public const int SnapshotChunkBytes = 7000;
+    /// <summary>What a snapshot chunk aims at, leaving room for the envelope under <see cref="SignalSeal.MaxJsonBytes"/>
+    /// (a sealed payload is base64, a third longer than its JSON).</summary>
+    public const int SnapshotChunkBytes = 5000;
 
     public const int MaxUserIdLength = 256;
     public const int MaxInstanceLength = 64;

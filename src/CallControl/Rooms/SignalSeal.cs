@@ -5,27 +5,31 @@ using System.Text;
 namespace CallControl.Rooms;
 
 /// <summary>
-/// Seals signal bus payloads so that only the service's instances can speak on the channel. PostgreSQL has no
-/// permissions on NOTIFY: any role that can connect to the database (a read-only analytics role included) can NOTIFY
-/// any channel. Unsealed, a crafted room action would end a stranger's call, a crafted presence would send calls to a
-/// callee's phone, and a crafted room event would show a fake incoming call in someone's app.
+/// Seals signal bus payloads so that only the service's instances can speak on the channel, and only they can read
+/// it. PostgreSQL has no permissions on LISTEN and NOTIFY: any role that can connect to the database (a read-only
+/// analytics role included) can listen to any channel and notify it. Unsealed, a crafted room action would end a
+/// stranger's call, a crafted presence would send calls to a callee's phone, and a crafted room event would show a
+/// fake incoming call in someone's app; and every listener would learn who is online and who calls whom.
 /// <para>
-/// A payload is <c>&lt;tag&gt;.&lt;json&gt;</c>: the tag is the first 128 bits of HMAC-SHA256 over the JSON's UTF-8
-/// bytes, base64url (22 characters), under a key derived from <c>Auth:SigningKey</c>, which every instance of one
-/// deployment already shares (a token minted by one is checked by the others), with a label of its own so a tag is
-/// never a token signature. Freshness and replays are the bus's to check (<see cref="SignalMessage.SentAt"/> and the
-/// sender's sequence); the JSON itself is not hidden: anyone who can LISTEN still reads it.
+/// A payload is <c>s2.</c> followed by base64url of a 12-byte random nonce, the JSON's UTF-8 bytes encrypted with
+/// AES-256-GCM, and GCM's 16-byte tag. The key is derived from <c>Auth:SigningKey</c>, which every instance of one
+/// deployment already shares (a token minted by one is checked by the others), with a label of its own, so it is
+/// never the key that signs tokens. Freshness and replays are the bus's to check (<see cref="SignalMessage.SentAt"/>
+/// and the sender's sequence). What a listener without the key still sees: that the bus is busy, and how long each
+/// message is.
 /// </para>
 /// </summary>
 internal sealed class SignalSeal
 {
-    /// <summary>Characters a seal adds to the JSON: the tag and the dot.</summary>
-    public const int Overhead = TagChars + 1;
+    /// <summary>The longest JSON (in UTF-8 bytes) whose sealed payload fits in one NOTIFY.</summary>
+    public const int MaxJsonBytes = (SignalMessage.MaxPayloadBytes - PrefixLength) / 4 * 3 - NonceBytes - TagBytes;
 
+    private const string Prefix = "s2.";
+    private const int PrefixLength = 3;
+    private const int NonceBytes = 12;
     private const int TagBytes = 16;
-    private const int TagChars = 22;
 
-    private static readonly byte[] Label = "callcontrol signal bus seal v1"u8.ToArray();
+    private static readonly byte[] Label = "callcontrol signal bus seal v2 (aes-256-gcm)"u8.ToArray();
 
     private readonly byte[] _key;
 
@@ -39,47 +43,60 @@ internal sealed class SignalSeal
     /// <summary>As <see cref="SignalSeal(byte[])"/>, from the key as configured (text).</summary>
     public static SignalSeal FromSigningKey(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey ?? ""));
 
+    /// <summary>The payload's length for a JSON of <paramref name="jsonBytes"/> UTF-8 bytes.</summary>
+    public static int SealedLength(int jsonBytes) => PrefixLength + Base64Url.GetEncodedLength(NonceBytes + jsonBytes + TagBytes);
+
     /// <summary>The payload for <paramref name="json"/>.</summary>
     public string Seal(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Tag(Encoding.UTF8.GetBytes(json)) + "." + json;
+        var plain = Encoding.UTF8.GetBytes(json);
+        var box = new byte[NonceBytes + plain.Length + TagBytes];
+        var nonce = box.AsSpan(0, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        // One AesGcm per message (its key schedule costs microseconds): it is not safe to share between threads.
+        using var aes = new AesGcm(_key, TagBytes);
+        aes.Encrypt(nonce, plain, box.AsSpan(NonceBytes, plain.Length), box.AsSpan(NonceBytes + plain.Length));
+
+        return Prefix + Base64Url.EncodeToString(box);
     }
 
     /// <summary>The JSON of a payload sealed with this key; null, with why, for anything else.</summary>
     public string? Open(string? payload, out string? error)
     {
-        if (payload is null || payload.Length < Overhead || payload[TagChars] != '.')
+        if (payload is null || !payload.StartsWith(Prefix, StringComparison.Ordinal)
+            || payload.Length > SignalMessage.MaxPayloadBytes
+            || !Base64Url.IsValid(payload.AsSpan(PrefixLength), out var length)
+            || length < NonceBytes + TagBytes)
         {
             error = "not sealed";
             return null;
         }
 
-        var json = payload[Overhead..];
-        Span<byte> given = stackalloc byte[TagBytes];
-        if (!Base64Url.IsValid(payload.AsSpan(0, TagChars))
-            || Base64Url.DecodeFromChars(payload.AsSpan(0, TagChars), given) != TagBytes)
+        var box = new byte[length];
+        Base64Url.DecodeFromChars(payload.AsSpan(PrefixLength), box);
+        var plain = new byte[length - NonceBytes - TagBytes];
+        try
         {
-            error = "not sealed";
-            return null;
+            using var aes = new AesGcm(_key, TagBytes);
+            aes.Decrypt(box.AsSpan(0, NonceBytes), box.AsSpan(NonceBytes, plain.Length), box.AsSpan(NonceBytes + plain.Length), plain);
         }
-
-        Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(json), expected);
-        if (!CryptographicOperations.FixedTimeEquals(given, expected[..TagBytes]))
+        catch (AuthenticationTagMismatchException)
         {
             error = "seal does not match (not from an instance of this deployment, or altered)";
             return null;
         }
 
-        error = null;
-        return json;
-    }
-
-    private string Tag(byte[] json)
-    {
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, json, mac);
-        return Base64Url.EncodeToString(mac[..TagBytes]);
+        try
+        {
+            error = null;
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(plain);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Only a holder of the key could have sealed it; still, nothing but text goes further.
+            error = "sealed bytes are not UTF-8";
+            return null;
+        }
     }
 }

@@ -74,6 +74,11 @@ public sealed class SignalBusPeerTests
         await ServiceHostWait.UntilAsync(
             () => tap.Messages.Any(m => m.Kind == SignalKind.Snapshot && m.Instance == "instance-0" && m.Users!.Contains(local)),
             "instance A's snapshot naming carol");
+        // A listener without the deployment's key (any role that can connect may LISTEN) reads no user or instance.
+        var own = tap.Payloads.Where(p => tap.Seal.Open(p, out _) is { } json && json.Contains("instance-0", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(own);
+        Assert.All(own, p => Assert.DoesNotContain(local, p, StringComparison.Ordinal));
+        Assert.All(own, p => Assert.DoesNotContain("instance-0", p, StringComparison.Ordinal));
 
         await tap.PublishAsync(tap.As("peer-x", "x1", SignalKind.Goodbye));
         await ServiceHostWait.UntilAsync(() => !a.Bus.IsOnline(remote), "dave offline after peer-x's goodbye");

@@ -55,7 +55,9 @@ public sealed class SignalMessageTests
         var chunks = SignalMessage.SnapshotChunksOf("instance-a", "0a1b2c", () => Interlocked.Increment(ref _sequence), 4, users);
 
         Assert.True(chunks.Count > 10, $"{chunks.Count} chunks");
-        Assert.All(chunks, c => Assert.True(SignalMessage.Size(c.Encode()) <= SignalMessage.MaxPayloadBytes, $"{SignalMessage.Size(c.Encode())} bytes"));
+        var seal = SignalSeal.FromSigningKey("deployment-a-signing-key-0123456789abcdef");
+        Assert.All(chunks, c => Assert.True(SignalMessage.Size(seal.Seal(c.Encode())) <= SignalMessage.MaxPayloadBytes, $"{SignalMessage.Size(seal.Seal(c.Encode()))} bytes sealed"));
+        Assert.All(chunks, c => Assert.True(SignalMessage.Size(c.Encode()) <= SignalSeal.MaxJsonBytes, $"{SignalMessage.Size(c.Encode())} bytes"));
         Assert.All(chunks, c => Assert.Equal((4L, chunks.Count), (c.SnapshotId, c.Chunks)));
         Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(c => c.Chunk));
         Assert.Equal(users, chunks.SelectMany(c => SignalMessage.TryDecode(c.Encode(), out _)!.Users!));
@@ -128,22 +130,40 @@ public sealed class SignalMessageTests
     }
 
     [Fact]
-    public void A_sealed_payload_opens_only_unaltered_and_under_the_same_key()
+    public void A_sealed_payload_opens_only_unaltered_and_under_the_same_key_and_hides_what_it_carries()
     {
         var seal = SignalSeal.FromSigningKey("deployment-a-signing-key-0123456789abcdef");
-        var json = new SignalMessage(SignalKind.Presence, "i1", "n1", 7) { User = "bob", Online = true, SentAt = DateTimeOffset.UtcNow }.Encode();
+        var json = new SignalMessage(SignalKind.Presence, "i1", "n1", 7) { User = "bob-the-callee", Online = true, SentAt = DateTimeOffset.UtcNow }.Encode();
         var payload = seal.Seal(json);
 
-        Assert.Equal(json.Length + SignalSeal.Overhead, payload.Length);
+        Assert.Equal(SignalSeal.SealedLength(json.Length), payload.Length);
+        Assert.Matches("^s2\\.[A-Za-z0-9_-]+$", payload);
+        Assert.DoesNotContain("bob-the-callee", payload, StringComparison.Ordinal);
+        Assert.NotEqual(payload, seal.Seal(json)); // a fresh nonce each time: equal messages do not look equal
         Assert.Equal(json, seal.Open(payload, out var none));
         Assert.Null(none);
-        Assert.Null(seal.Open(payload.Replace("\"o\":true", "\"o\":false", StringComparison.Ordinal), out var altered));
-        Assert.StartsWith("seal does not match", altered);
-        Assert.Null(SignalSeal.FromSigningKey("deployment-b-signing-key-0123456789abcdef").Open(payload, out _));
+
+        // One bit flipped anywhere (nonce, ciphertext or tag) and it no longer opens.
+        var box = System.Buffers.Text.Base64Url.DecodeFromChars(payload.AsSpan(3));
+        for (var i = 0; i < box.Length; i += 7)
+        {
+            var flipped = (byte[])box.Clone();
+            flipped[i] ^= 0x01;
+            Assert.Null(seal.Open("s2." + System.Buffers.Text.Base64Url.EncodeToString(flipped), out var altered));
+            Assert.StartsWith("seal does not match", altered);
+        }
+
+        Assert.Null(SignalSeal.FromSigningKey("deployment-b-signing-key-0123456789abcdef").Open(payload, out var otherKey));
+        Assert.StartsWith("seal does not match", otherKey);
         Assert.Null(seal.Open(json, out var unsealed));
         Assert.Equal("not sealed", unsealed);
-        Assert.Null(seal.Open(new string('!', 22) + "." + json, out _));
+        Assert.Null(seal.Open("s2." + new string('!', 40), out _));
+        Assert.Null(seal.Open("s2.AAAA", out _)); // shorter than a nonce and a tag
+        Assert.Null(seal.Open("s2." + new string('A', SignalMessage.MaxPayloadBytes), out _));
         Assert.Null(seal.Open("", out _));
         Assert.Null(seal.Open(null, out _));
+        // The longest JSON that fits is exactly what MaxJsonBytes says.
+        Assert.InRange(SignalSeal.SealedLength(SignalSeal.MaxJsonBytes), 0, SignalMessage.MaxPayloadBytes);
+        Assert.True(SignalSeal.SealedLength(SignalSeal.MaxJsonBytes + 1) > SignalMessage.MaxPayloadBytes);
     }
 }
