@@ -17,7 +17,7 @@ public static partial class RoomsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var (room, problem) = await FindRoomAsync(id, userId, services.Rooms, cancellationToken).ConfigureAwait(false);
+        var (room, problem) = await FindRoomAsync(id, userId, services, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -77,7 +77,7 @@ public static partial class RoomsApi
         string id, string userId, CallParty who, string action, RoomServices services, HttpResponse response,
         CancellationToken cancellationToken)
     {
-        var (room, problem) = await FindRoomAsync(id, userId, services.Rooms, cancellationToken).ConfigureAwait(false);
+        var (room, problem) = await FindRoomAsync(id, userId, services, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

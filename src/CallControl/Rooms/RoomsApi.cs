@@ -37,15 +37,15 @@ public static partial class RoomsApi
     }
 
     private static async Task<Results<Ok<RoomView>, ProblemHttpResult>> GetAsync(
-        string id, ClaimsPrincipal user, RoomStore rooms, CallStore calls, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, RoomServices services, CancellationToken cancellationToken)
     {
-        var (room, problem) = await FindRoomAsync(id, UserId(user), rooms, cancellationToken).ConfigureAwait(false);
+        var (room, problem) = await FindRoomAsync(id, UserId(user), services, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
 
-        return TypedResults.Ok(await ViewAsync(room!, calls, cancellationToken).ConfigureAwait(false));
+        return TypedResults.Ok(await ViewAsync(room!, services.Calls, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<RoomView> ViewAsync(RoomRecord room, CallStore calls, CancellationToken cancellationToken)
@@ -58,11 +58,17 @@ public static partial class RoomsApi
             call.Billsec, call.HangupCause));
     }
 
-    /// <summary>The room if <paramref name="userId"/> is its caller or callee; 404 or 403 otherwise.</summary>
+    /// <summary>
+    /// The room if <paramref name="userId"/> is its caller or callee; 404 or 403 otherwise. A room whose live call this
+    /// instance created is known without a read (its parties and node never change, and it is open while the call is
+    /// live); any other is read from PostgreSQL.
+    /// </summary>
     private static async Task<(RoomRecord? Room, ProblemHttpResult? Problem)> FindRoomAsync(
-        string id, string userId, RoomStore rooms, CancellationToken cancellationToken)
+        string id, string userId, RoomServices services, CancellationToken cancellationToken)
     {
-        var room = RoomRequestValidation.IsRoomId(id) ? await rooms.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        var room = !RoomRequestValidation.IsRoomId(id) ? null
+            : services.Router.FindByRoom(id) is { Room: { } known } session && !session.State.IsFinal ? known
+            : await services.Rooms.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (room is null)
         {
             return (null, Problem(StatusCodes.Status404NotFound, "No such room.", "id"));

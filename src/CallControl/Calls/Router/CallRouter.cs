@@ -109,6 +109,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         };
         var (stored, storedRoom) = await _callStore.CreateWithRoomAsync(record, CallReasons.Created, room, callerLogin, cancellationToken).ConfigureAwait(false);
         session.Version = stored.Version;
+        session.Room = storedRoom;
         _calls[session.CallId] = session;
         _byRoom[session.RoomId] = session.CallId;
         _byLeg[created.PstnLegUuid] = session.CallId;

@@ -32,6 +32,13 @@ public sealed class CallSession : IDisposable
     /// <summary>The number the carrier leg would dial, already passed by the dialing policy; null when none may be dialed.</summary>
     public E164Number? Number { get; }
 
+    /// <summary>
+    /// The room as this instance stored it with the call (<see cref="CallRouter.StartAsync"/>); null for a call rebuilt
+    /// from the node and the database. Its parties and node never change; its <c>state</c> is <c>open</c> for as long
+    /// as the call is live (only the call's end closes it).
+    /// </summary>
+    internal Data.RoomRecord? Room { get; set; }
+
     /// <summary>The machine's state after the last input (read it under <see cref="Gate"/>).</summary>
     public CallState State { get; internal set; } = CallState.Empty;
 
