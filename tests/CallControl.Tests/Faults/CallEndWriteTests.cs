@@ -30,17 +30,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
 
         // The first write that ends this call fails as a serialization failure would (a sequence is not rolled back,
         // so only the first attempt fails).
-        await FaultRig.ScalarAsync(pg.ConnectionString, $"""
-            CREATE SEQUENCE refusals;
-            CREATE FUNCTION refuse_first_end() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.id = '{room.CallId}' AND NEW.status <> OLD.status AND nextval('refusals') = 1 THEN
-                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER refuse_first_end BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_first_end();
-            """);
+        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "calls", $"NEW.id = '{room.CallId}' AND NEW.status <> OLD.status");
 
         rig.Sim.Switch.Hangup(callerLeg);
         var hungUp = Stopwatch.StartNew();
@@ -84,17 +74,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         await using var pg = await ThrowawayPostgres.StartAsync();
         await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "answerlost");
         // Every move to answered is refused once (a sequence is not rolled back with the failed statement).
-        await FaultRig.ScalarAsync(pg.ConnectionString, """
-            CREATE SEQUENCE refusals;
-            CREATE FUNCTION refuse_first_answer() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.status = 'answered' AND OLD.status <> 'answered' AND nextval('refusals') = 1 THEN
-                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER refuse_first_answer BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_first_answer();
-            """);
+        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "calls", "NEW.status = 'answered' AND OLD.status <> 'answered'");
         var (room, callerLeg) = await CarrierCallAsync(rig, "ringing");
         var calls = rig.App.Services.GetRequiredService<CallStore>();
         await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channels().Count(c => c.AnswerState == "answered")), n => n == 2, "both legs answered");
@@ -167,17 +147,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         await users.AddAsync(new UserRecord { Id = "landed-callee", DisplayName = "Callee", PhoneNumber = "+15552220177", PstnFallbackAllowed = true });
         rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "noanswer")]);
         // The move to fallback-dialing fails once (a sequence is not rolled back with the failed statement).
-        await FaultRig.ScalarAsync(pg.ConnectionString, """
-            CREATE SEQUENCE refusals;
-            CREATE FUNCTION refuse_first_fallback() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.status = 'fallback-dialing' AND OLD.status <> 'fallback-dialing' AND nextval('refusals') = 1 THEN
-                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER refuse_first_fallback BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_first_fallback();
-            """);
+        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "calls", "NEW.status = 'fallback-dialing' AND OLD.status <> 'fallback-dialing'");
 
         using var caller = rig.ClientFor("landed-caller");
         using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = "landed-callee" });

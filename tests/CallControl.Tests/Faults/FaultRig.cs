@@ -152,6 +152,24 @@ internal sealed class FaultRig : IAsyncDisposable
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>
+    /// Makes PostgreSQL refuse the first UPDATE of <paramref name="table"/> whose row matches <paramref name="when"/>
+    /// (a condition on <c>NEW</c> and <c>OLD</c>) with a serialization failure (40001, transient), and let every later
+    /// one through. The sequence <c>refusals</c> counts the matching updates tried (a sequence is not rolled back with
+    /// the failed statement), so <c>SELECT last_value FROM refusals</c> tells how many there were.
+    /// </summary>
+    public static Task RefuseFirstUpdateAsync(string connectionString, string table, string when) => ScalarAsync(connectionString, $"""
+        CREATE SEQUENCE refusals;
+        CREATE FUNCTION refuse_first() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF ({when}) AND nextval('refusals') = 1 THEN
+                RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_first BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_first();
+        """);
+
     public async Task<HttpStatusCode> ReadyAsync()
     {
         using var response = await Http.GetAsync("/health/ready");

@@ -26,17 +26,7 @@ public sealed class UncheckedParkTests(ITestOutputHelper output)
         await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
         rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
         // The first consumption of a login fails as a serialization failure would (a sequence is not rolled back).
-        await FaultRig.ScalarAsync(pg.ConnectionString, """
-            CREATE SEQUENCE refusals;
-            CREATE FUNCTION refuse_first_use() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.used_at IS NOT NULL AND OLD.used_at IS NULL AND nextval('refusals') = 1 THEN
-                    RAISE EXCEPTION 'injected: could not serialize access' USING ERRCODE = '40001';
-                END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER refuse_first_use BEFORE UPDATE ON verto_logins FOR EACH ROW EXECUTE FUNCTION refuse_first_use();
-            """);
+        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "verto_logins", "NEW.used_at IS NOT NULL AND OLD.used_at IS NULL");
 
         var parked = Stopwatch.StartNew();
         var (room, callerLeg) = await rig.CallCarrierAsync("parkcheck-caller", "+15552220111");
