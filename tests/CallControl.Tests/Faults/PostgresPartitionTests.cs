@@ -104,9 +104,10 @@ public sealed class PostgresPartitionTests(ITestOutputHelper output)
         Assert.InRange(roomTook, TimeSpan.Zero, TimeSpan.FromSeconds(2)); // 7-13 s without the watch, 28-43 s with Npgsql's 15 s connect timeout
         Assert.Equal(1, shedDuring); // the gate answered it, not the request's own failure
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "Database unavailable"), (earlyStatus, earlyTitle)); // found out itself
-        // 5.1 s alone; 20.0 s once in a CI run beside the other test projects, the request's statement queued on the
-        // multiplexed pool behind connection attempts that each give up after the 5 s connect timeout. Npgsql's
-        // default 15 s made it 28-43 s.
+        // 5.1 s alone; 20.0 s once in a CI run beside the other test projects. Npgsql's multiplexing write loop opens
+        // connections one at a time and a failed attempt (the 5 s connect timeout) fails only the first queued
+        // command, so the n-th statement queued in the dark fails after about n x 5 s. Npgsql's default 15 s made
+        // it 28-43 s.
         Assert.InRange(earlyTook, TimeSpan.Zero, TimeSpan.FromSeconds(25));
         Assert.Equal(HttpStatusCode.Created, afterwards.StatusCode);
         Assert.Equal(1, await CountAsync(pg.ConnectionString, "SELECT count(*) FROM rooms")); // nothing half-made in the partition
