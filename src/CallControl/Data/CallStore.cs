@@ -1,6 +1,8 @@
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using NpgsqlTypes;
+using static CallControl.Data.TypedParameters;
 
 namespace CallControl.Data;
 
@@ -71,27 +73,27 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         WITH old AS (
             SELECT id, status
             FROM calls
-            WHERE id = @CallId
-              AND version = @ExpectedVersion
+            WHERE id = $1
+              AND version = $2
             FOR NO KEY UPDATE
         ),
         moved AS (
         UPDATE calls AS c
-        SET status = @ToStatus,
-            answered_via = COALESCE(@AnsweredVia, c.answered_via),
-            fallback_reason = COALESCE(@FallbackReason, c.fallback_reason),
-            ringing_at = COALESCE(@RingingAt, c.ringing_at),
-            answered_at = COALESCE(@AnsweredAt, c.answered_at),
-            ended_at = COALESCE(@EndedAt, c.ended_at),
-            duration = COALESCE(@Duration, c.duration),
-            billsec = COALESCE(@Billsec, c.billsec),
-            hangup_cause = COALESCE(@HangupCause, c.hangup_cause),
-            sip_code = COALESCE(@SipCode, c.sip_code),
-            hangup_disposition = COALESCE(@HangupDisposition, c.hangup_disposition),
-            hung_up_by = COALESCE(@HungUpBy, c.hung_up_by),
-            recording_id = COALESCE(@RecordingId, c.recording_id),
-            ring_deadline = COALESCE(@RingDeadline, c.ring_deadline),
-            pstn_dialed_at = COALESCE(@PstnDialedAt, c.pstn_dialed_at),
+        SET status = $3,
+            answered_via = COALESCE($4, c.answered_via),
+            fallback_reason = COALESCE($5, c.fallback_reason),
+            ringing_at = COALESCE($6, c.ringing_at),
+            answered_at = COALESCE($7, c.answered_at),
+            ended_at = COALESCE($8, c.ended_at),
+            duration = COALESCE($9, c.duration),
+            billsec = COALESCE($10, c.billsec),
+            hangup_cause = COALESCE($11, c.hangup_cause),
+            sip_code = COALESCE($12, c.sip_code),
+            hangup_disposition = COALESCE($13, c.hangup_disposition),
+            hung_up_by = COALESCE($14, c.hung_up_by),
+            recording_id = COALESCE($15, c.recording_id),
+            ring_deadline = COALESCE($16, c.ring_deadline),
+            pstn_dialed_at = COALESCE($17, c.pstn_dialed_at),
             version = c.version + 1
         FROM old
         WHERE c.id = old.id
@@ -99,7 +101,7 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         ),
         history AS (
             INSERT INTO call_state_history (call_id, from_status, to_status, reason, at)
-            SELECT @CallId, from_status, @ToStatus, @Reason, @At
+            SELECT $1, from_status, $3, $18, $19
             FROM moved
         )
         """;
@@ -119,7 +121,7 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         ),
         ended_recordings AS (
             UPDATE recordings
-            SET call_ended_at = COALESCE(@EndedAt, @At),
+            SET call_ended_at = COALESCE($8, $19),
                 updated_at = now()
             WHERE call_id = (SELECT id FROM old)
               AND call_ended_at IS NULL
@@ -248,20 +250,11 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         Guid callId, int expectedVersion, CallChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var parameters = new
-        {
-            change.ToStatus, change.Reason, change.At, change.AnsweredVia, change.FallbackReason, change.RingingAt,
-            change.AnsweredAt, change.EndedAt, change.Duration, change.Billsec, change.HangupCause, change.SipCode,
-            change.HangupDisposition, change.HungUpBy, change.RecordingId, change.RingDeadline, change.PstnDialedAt,
-            CallId = callId,
-            ExpectedVersion = expectedVersion,
-        };
         var sql = CallStatuses.IsFinal(change.ToStatus) ? FinalTransitionSql : TransitionSql;
         MovedRow? row;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            row = await connection.QuerySingleOrDefaultAsync<MovedRow>(
-                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            row = await ReadMovedAsync(connection, sql, callId, expectedVersion, change, cancellationToken).ConfigureAwait(false);
             if (row is null)
             {
                 var exists = await connection.ExecuteScalarAsync<bool>(
@@ -273,6 +266,46 @@ public sealed class CallStore(NpgsqlDataSource dataSource, IEnumerable<ICallStat
         // As in CreateAsync: observers run with our connection back in the pool.
         await TellObserversAsync(new CallStatusChange(callId, row.RoomId, row.FromStatus, change)).ConfigureAwait(false);
         return new TransitionResult(TransitionOutcome.Applied, row.EndedRecordings);
+    }
+
+    // The transition's parameters typed, in the order of its $1..$19: one signature whichever fields are set.
+    private static async Task<MovedRow?> ReadMovedAsync(
+        NpgsqlConnection connection, string sql, Guid callId, int expectedVersion, CallChange change,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var p = command.Parameters;
+        p.Add(Required(callId, NpgsqlDbType.Uuid));
+        p.Add(Required(expectedVersion, NpgsqlDbType.Integer));
+        p.Add(Text(change.ToStatus));
+        p.Add(Text(change.AnsweredVia));
+        p.Add(Text(change.FallbackReason));
+        p.Add(Value(change.RingingAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(change.AnsweredAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(change.EndedAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(change.Duration, NpgsqlDbType.Integer));
+        p.Add(Value(change.Billsec, NpgsqlDbType.Integer));
+        p.Add(Text(change.HangupCause));
+        p.Add(Value(change.SipCode, NpgsqlDbType.Integer));
+        p.Add(Text(change.HangupDisposition));
+        p.Add(Text(change.HungUpBy));
+        p.Add(Text(change.RecordingId));
+        p.Add(Value(change.RingDeadline, NpgsqlDbType.TimestampTz));
+        p.Add(Value(change.PstnDialedAt, NpgsqlDbType.TimestampTz));
+        p.Add(Text(change.Reason));
+        p.Add(Required(change.At, NpgsqlDbType.TimestampTz));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new MovedRow
+        {
+            FromStatus = reader.GetString(0),
+            RoomId = reader.GetString(1),
+            EndedRecordings = reader.GetFieldValue<Guid[]>(2),
+        };
     }
 
     /// <summary>The call, or null.</summary>

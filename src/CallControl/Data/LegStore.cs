@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using static CallControl.Data.TypedParameters;
 
 namespace CallControl.Data;
 
@@ -96,7 +97,7 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
     // Typed parameters in the order of UpsertSql's $1..$20: nothing is inferred per write.
     private static void Bind(NpgsqlParameterCollection p, LegUpsert leg)
     {
-        p.Add(new NpgsqlParameter<Guid> { TypedValue = leg.LegUuid, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(Required(leg.LegUuid, NpgsqlDbType.Uuid));
         p.Add(Value(leg.CallId, NpgsqlDbType.Uuid));
         p.Add(Text(leg.Role));
         p.Add(Text(leg.ChannelName));
@@ -117,12 +118,6 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
         p.Add(Text(leg.JsonCdr));
         p.Add(Text(leg.FreeswitchNode));
     }
-
-    private static NpgsqlParameter Text(string? value) =>
-        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Value<T>(T? value, NpgsqlDbType type) where T : struct =>
-        new() { Value = value.HasValue ? value.Value : DBNull.Value, NpgsqlDbType = type };
 
     /// <summary>The leg's row, or null.</summary>
     public async Task<LegRecord?> GetAsync(Guid legUuid, CancellationToken cancellationToken = default)
