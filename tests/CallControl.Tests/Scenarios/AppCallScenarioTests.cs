@@ -46,6 +46,43 @@ public sealed class AppCallScenarioTests(RoomWorld world)
     }
 
     [Fact]
+    public async Task An_ended_call_is_forgotten_after_the_login_grace_with_its_legs_and_a_live_call_keeps_its_own()
+    {
+        var router = world.Services.GetRequiredService<CallRouter>();
+        var ttl = world.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CallControl.Rooms.RoomsOptions>>().Value.VertoLoginTtl;
+        var (ended, endedLegs) = await AnsweredCallAsync("+15551110021");
+        var (live, liveLegs) = await AnsweredCallAsync("+15551110022");
+        world.Sim.Switch.Hangup(endedLegs[0]);
+        await world.ClientFor(ended.Caller).UntilStatusAsync(ended.Room.RoomId, "completed");
+
+        // The router keeps an ended call for the logins' lifetime (a leg that parks late is still hung up), then drops
+        // it and exactly its legs: each forget removes the call's own entries, it does not scan every call's.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (endedLegs.Any(l => router.FindByLeg(l) is not null || router.MapsLeg(l)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the ended call was not forgotten after the grace");
+            world.RingClock.Advance(ttl + TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        Assert.All(liveLegs, l => Assert.Equal(live.Room.CallId, router.FindByLeg(l)?.CallId));
+        // Still steered: its hangup ends it as usual.
+        world.Sim.Switch.Hangup(liveLegs[1]);
+        await world.ClientFor(live.Caller).UntilStatusAsync(live.Room.RoomId, "completed");
+    }
+
+    private async Task<((string Caller, CallControl.Rooms.RoomAccess Room), string[] Legs)> AnsweredCallAsync(string calleePhone)
+    {
+        var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob", calleePhone));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        var room = await world.ClientFor(caller).CreateRoomAsync(new { callee });
+        var callerLeg = await world.EnterRoomAsync(room);
+        var calleeLeg = await world.EnterRoomAsync(await world.ClientFor(callee).JoinAsync(room.RoomId));
+        await world.ClientFor(caller).UntilStatusAsync(room.RoomId, "answered");
+        return ((caller, room), [callerLeg, calleeLeg]);
+    }
+
+    [Fact]
     public async Task Callee_offline_falls_back_to_the_phone_and_is_answered()
     {
         var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob", "+15551110002"));

@@ -178,7 +178,7 @@ public sealed partial class CallRouter
                 new("hangup_after_bridge", "true"),
             ],
         });
-        _byLeg[dial.PstnLegUuid] = session.CallId;
+        MapLeg(session, dial.PstnLegUuid);
         RouterLog.Dialing(_logger, session.CallId, dial.CallerLegUuid, dial.Reason?.ToWire() ?? "direct");
         var execution = Node(session).SendMsgExecuteAsync(dial.CallerLegUuid, "bridge", dialString, CancellationToken.None);
         _ = execution.ContinueWith(

@@ -157,7 +157,7 @@ public sealed partial class CallRouter
             return;
         }
 
-        _byLeg[leg] = session.CallId;
+        MapLeg(session, leg);
         // One command on the node's command connection instead of three, on the path of every park, and its reply not
         // awaited before the machine runs: FreeSWITCH runs the socket's commands in order, so the tags are on the leg
         // before the answer and bridge written after them. A refusal (-ERR No such channel!) means the leg is already

@@ -120,15 +120,15 @@ public sealed partial class CallRouter : INodeSteeringListener
         };
         _calls[session.CallId] = session;
         _byRoom[session.RoomId] = session.CallId;
-        _byLeg[state.Setup!.PstnLegUuid] = session.CallId;
+        MapLeg(session, state.Setup!.PstnLegUuid);
         foreach (var leg in tagged)
         {
-            _byLeg[leg.Uuid] = session.CallId;
+            MapLeg(session, leg.Uuid);
         }
 
         foreach (var leg in legs)
         {
-            _byLeg[leg.LegUuid.ToString("D")] = session.CallId;
+            MapLeg(session, leg.LegUuid.ToString("D"));
         }
 
         ResumeLog.Rebuilt(_logger, session.CallId, node, row.Status, state.Phase.ToString());

@@ -112,7 +112,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         session.Room = storedRoom;
         _calls[session.CallId] = session;
         _byRoom[session.RoomId] = session.CallId;
-        _byLeg[created.PstnLegUuid] = session.CallId;
+        MapLeg(session, created.PstnLegUuid);
         await SubmitAsync(session, created, cancellationToken).ConfigureAwait(false);
         return storedRoom;
     }
@@ -186,7 +186,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         {
             // Kept a while after the end, so a leg that parks late (its client never heard the call is over) is
             // still recognised and hung up by the machine instead of staying parked.
-            session.ForgetTimer = _clock.CreateTimer(_ => Forget(session), null, _options.VertoLoginTtl, Timeout.InfiniteTimeSpan);
+            session.ForgetTimer = _timerClock.CreateTimer(_ => Forget(session), null, _options.VertoLoginTtl, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -194,13 +194,23 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     private bool IsRegistered(CallSession session) =>
         _calls.TryGetValue(session.CallId, out var current) && ReferenceEquals(current, session);
 
+    /// <summary>Whether the channel is still mapped to a call (tests check that forgetting a call drops its entries).</summary>
+    internal bool MapsLeg(string legUuid) => _byLeg.ContainsKey(legUuid);
+
+    /// <summary>Routes the channel's events to the session's call (and lets <see cref="Forget"/> find the entry).</summary>
+    private void MapLeg(CallSession session, string legUuid)
+    {
+        _byLeg[legUuid] = session.CallId;
+        session.AddLeg(legUuid);
+    }
+
     private void Forget(CallSession session)
     {
         _calls.TryRemove(session.CallId, out _);
         _byRoom.TryRemove(new KeyValuePair<string, Guid>(session.RoomId, session.CallId));
-        foreach (var leg in _byLeg.Where(p => p.Value == session.CallId).Select(p => p.Key).ToArray())
+        foreach (var leg in session.Legs())
         {
-            _byLeg.TryRemove(leg, out _);
+            _byLeg.TryRemove(new KeyValuePair<string, Guid>(leg, session.CallId));
         }
 
         session.RingTimer?.Dispose();

@@ -61,6 +61,26 @@ public sealed class CallSession : IDisposable
 
     internal ITimer? RingTimer { get; set; }
 
+    // The channel UUIDs the router maps to this call (CallRouter.MapLeg), so forgetting it removes those entries
+    // without scanning the map of every call's legs.
+    private readonly List<string> _legs = new(3);
+
+    internal void AddLeg(string legUuid)
+    {
+        lock (_legs)
+        {
+            _legs.Add(legUuid);
+        }
+    }
+
+    internal string[] Legs()
+    {
+        lock (_legs)
+        {
+            return [.. _legs];
+        }
+    }
+
     /// <summary>Removes the ended call from the router after a grace period.</summary>
     internal ITimer? ForgetTimer { get; set; }
 
