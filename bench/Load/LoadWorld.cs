@@ -91,9 +91,9 @@ internal sealed class LoadWorld : IAsyncDisposable
             ["Dialing:MaxPstnCallsPerDay"] = "10000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Jobs:Schema"] = "hangfire_load",
-            // The router keeps an ended call for the verto logins' lifetime (10 minutes by default), then forgets it.
-            // 20 s here, so that forgetting is part of the measured steady state instead of starting after the run.
-            ["Rooms:VertoLoginTtl"] = "00:00:20",
+            // The router keeps an ended call for a grace (1 minute by default), then forgets it. 20 s here, so that
+            // forgetting is part of the measured steady state even after a short warm-up.
+            ["Rooms:EndedCallGrace"] = "00:00:20",
         };
         _app = ServiceApp.Build([], builder =>
         {

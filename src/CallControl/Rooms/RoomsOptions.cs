@@ -16,11 +16,19 @@ public sealed class RoomsOptions
     /// <summary>How long a one-time verto login stays usable.</summary>
     public TimeSpan VertoLoginTtl { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long the router keeps a call after it ended (its legs' last events arrive within it). A leg that parks in
+    /// the room later is hung up from the call's stored end instead. Not the logins' lifetime: at 300 calls a second,
+    /// ten minutes of ended calls is 180,000 of them held in memory.
+    /// </summary>
+    public TimeSpan EndedCallGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Fallback to the callee's phone per reason; busy and refused default to off (the person said no).</summary>
     public FallbackOptions Fallback { get; set; } = new();
 
     internal bool IsValid =>
-        RingTimeout > TimeSpan.Zero && PstnRingTimeout >= TimeSpan.FromSeconds(1) && VertoLoginTtl > TimeSpan.Zero;
+        RingTimeout > TimeSpan.Zero && PstnRingTimeout >= TimeSpan.FromSeconds(1) && VertoLoginTtl > TimeSpan.Zero
+        && EndedCallGrace > TimeSpan.Zero;
 }
 
 /// <summary>The configurable defaults of <see cref="FallbackPolicy"/>.</summary>

@@ -36,7 +36,7 @@ public static class RoomsServiceCollectionExtensions
 
         services.AddOptions<RoomsOptions>()
             .Bind(configuration.GetSection(RoomsOptions.SectionName))
-            .Validate(o => o.IsValid, "Rooms: RingTimeout and VertoLoginTtl must be positive, PstnRingTimeout at least 1 s")
+            .Validate(o => o.IsValid, "Rooms: RingTimeout, VertoLoginTtl and EndedCallGrace must be positive, PstnRingTimeout at least 1 s")
             .ValidateOnStart();
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using CallControl.Calls.Router;
 using CallControl.Tests.Support;
+using FreeSwitchSim.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CallControl.Tests.Scenarios;
@@ -49,19 +50,19 @@ public sealed class AppCallScenarioTests(RoomWorld world)
     public async Task An_ended_call_is_forgotten_after_the_login_grace_with_its_legs_and_a_live_call_keeps_its_own()
     {
         var router = world.Services.GetRequiredService<CallRouter>();
-        var ttl = world.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CallControl.Rooms.RoomsOptions>>().Value.VertoLoginTtl;
+        var grace = world.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CallControl.Rooms.RoomsOptions>>().Value.EndedCallGrace;
         var (ended, endedLegs) = await AnsweredCallAsync("+15551110021");
         var (live, liveLegs) = await AnsweredCallAsync("+15551110022");
         world.Sim.Switch.Hangup(endedLegs[0]);
         await world.ClientFor(ended.Caller).UntilStatusAsync(ended.Room.RoomId, "completed");
 
-        // The router keeps an ended call for the logins' lifetime (a leg that parks late is still hung up), then drops
-        // it and exactly its legs: each forget removes the call's own entries, it does not scan every call's.
+        // The router keeps an ended call for a grace (its legs' last events), then drops it and exactly its legs: each
+        // forget removes the call's own entries, it does not scan every call's.
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (endedLegs.Any(l => router.FindByLeg(l) is not null || router.MapsLeg(l)))
         {
             Assert.True(DateTime.UtcNow < deadline, "the ended call was not forgotten after the grace");
-            world.RingClock.Advance(ttl + TimeSpan.FromSeconds(1));
+            world.RingClock.Advance(grace + TimeSpan.FromSeconds(1));
             await Task.Delay(50);
         }
 
@@ -69,6 +70,45 @@ public sealed class AppCallScenarioTests(RoomWorld world)
         // Still steered: its hangup ends it as usual.
         world.Sim.Switch.Hangup(liveLegs[1]);
         await world.ClientFor(live.Caller).UntilStatusAsync(live.Room.RoomId, "completed");
+    }
+
+    [Fact]
+    public async Task A_leg_that_parks_after_its_ended_call_was_forgotten_is_hung_up_from_the_stored_end()
+    {
+        var router = world.Services.GetRequiredService<CallRouter>();
+        var grace = world.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CallControl.Rooms.RoomsOptions>>().Value.EndedCallGrace;
+        var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob", "+15551110023"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        var alice = world.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        var callerLeg = await world.EnterRoomAsync(room);
+        await ParkedAsync(room.RoomId);
+        // The callee joins (its login is issued) but its client is slow: the caller gives up first.
+        var joined = await world.ClientFor(callee).JoinAsync(room.RoomId);
+        world.Sim.Switch.Hangup(callerLeg);
+        await alice.UntilStatusAsync(room.RoomId, "canceled");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (router.FindByLeg(callerLeg) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the ended call was not forgotten after the grace");
+            world.RingClock.Advance(grace + TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        // Its login is still valid, so its leg parks in the room; nothing in memory knows the room any more, and the
+        // leg is hung up as the canceled call's machine would have (not left parked).
+        var mark = world.Events.Count;
+        var late = await world.EnterRoomAsync(joined);
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        SimEvent? hangup;
+        while ((hangup = world.Events.Skip(mark).FirstOrDefault(e => e.Name == "CHANNEL_HANGUP" && e.UniqueId == late)) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the late leg was left parked");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("ORIGINATOR_CANCEL", hangup.Get("Hangup-Cause"));
+        Assert.Equal("canceled", (await world.CallAsync(room.CallId)).Call.Status);
     }
 
     private async Task<((string Caller, CallControl.Rooms.RoomAccess Room), string[] Legs)> AnsweredCallAsync(string calleePhone)

@@ -116,8 +116,35 @@ public sealed partial class CallRouter
             return;
         }
 
+        if (FindByRoom(roomId) is null)
+        {
+            await HangUpIfRoomEndedAsync(node, leg, roomId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var login = VertoLegIdentity.Login(e.GetHeader("Caller-Username"), e.GetHeader("Caller-Source"));
         await AdoptLegAsync(node, leg, roomId, login, cancellationToken, queued: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A leg parked in a room this instance holds no call for. When the room's call has ended (it was forgotten after
+    /// its grace, or ended under another owner), the leg is hung up as reconcile hangs up leftovers; otherwise the
+    /// room is not ours to act on and the leg is left alone.
+    /// </summary>
+    private async Task HangUpIfRoomEndedAsync(string node, string leg, string roomId, CancellationToken cancellationToken)
+    {
+        if (Nodes.Commands(node) is not { } commands)
+        {
+            return;
+        }
+
+        var ended = await _services.GetRequiredService<ResumeStore>().EndedCallsAsync([], [roomId], cancellationToken).ConfigureAwait(false);
+        var late = new LiveLeg(leg, AnswerState: null, CallId: null, RoomId: null, Role: null, DialplanRoomId: roomId, Login: null);
+        foreach (var (uuid, callId, cause) in CallRecovery.LeftoverHangups([late], ended))
+        {
+            ResumeLog.LeftoverLeg(_logger, callId, uuid, node, cause);
+            await commands.UuidKillAsync(uuid, cause, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A leg parked in the room: adopt it as the caller's or callee's leg, or hang it up as a stranger.

@@ -184,9 +184,9 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
 
         if (session.State.IsFinal && session.ForgetTimer is null && IsRegistered(session))
         {
-            // Kept a while after the end, so a leg that parks late (its client never heard the call is over) is
-            // still recognised and hung up by the machine instead of staying parked.
-            session.ForgetTimer = _timerClock.CreateTimer(_ => Forget(session), null, _options.VertoLoginTtl, Timeout.InfiniteTimeSpan);
+            // Kept a while after the end, for its legs' last events; a leg that parks later (its client never heard
+            // the call is over) is hung up from the stored end (OnParkAsync).
+            session.ForgetTimer = _timerClock.CreateTimer(_ => Forget(session), null, _options.EndedCallGrace, Timeout.InfiniteTimeSpan);
         }
     }
 
