@@ -92,8 +92,9 @@ internal sealed class LoadWorld : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Jobs:Schema"] = "hangfire_load",
             // The router keeps an ended call for a grace (1 minute by default), then forgets it. 20 s here, so that
-            // forgetting is part of the measured steady state even after a short warm-up.
-            ["Rooms:EndedCallGrace"] = "00:00:20",
+            // forgetting is part of the measured steady state even after a short warm-up (Rooms__EndedCallGrace in
+            // the environment sets another).
+            ["Rooms:EndedCallGrace"] = Environment.GetEnvironmentVariable("Rooms__EndedCallGrace") ?? "00:00:20",
         };
         _app = ServiceApp.Build([], builder =>
         {

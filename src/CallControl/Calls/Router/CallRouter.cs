@@ -73,6 +73,9 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
     /// <summary>Calls held that have not reached a final status (a gauge; read without the calls' gates).</summary>
     public int ActiveCalls => _calls.Values.Count(s => !s.State.IsFinal);
 
+    /// <summary>Calls held in memory: the active ones and the ended ones within their grace.</summary>
+    public int HeldCalls => _calls.Count;
+
     /// <summary>Now, as the router stamps inputs.</summary>
     public DateTimeOffset Now => _clock.GetUtcNow();
 
