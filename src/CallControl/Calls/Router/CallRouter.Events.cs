@@ -118,7 +118,8 @@ public sealed partial class CallRouter
 
         if (FindByRoom(roomId) is null)
         {
-            await HangUpIfRoomEndedAsync(node, leg, roomId, cancellationToken).ConfigureAwait(false);
+            // Off the event queue: it reads PostgreSQL, and the leg is no call's, so no later event of it waits on this.
+            _ = Task.Run(() => HangUpIfRoomEndedAsync(node, leg, roomId, cancellationToken), CancellationToken.None);
             return;
         }
 
@@ -138,12 +139,21 @@ public sealed partial class CallRouter
             return;
         }
 
-        var ended = await _services.GetRequiredService<ResumeStore>().EndedCallsAsync([], [roomId], cancellationToken).ConfigureAwait(false);
-        var late = new LiveLeg(leg, AnswerState: null, CallId: null, RoomId: null, Role: null, DialplanRoomId: roomId, Login: null);
-        foreach (var (uuid, callId, cause) in CallRecovery.LeftoverHangups([late], ended))
+        try
         {
-            ResumeLog.LeftoverLeg(_logger, callId, uuid, node, cause);
-            await commands.UuidKillAsync(uuid, cause, cancellationToken).ConfigureAwait(false);
+            var ended = await _services.GetRequiredService<ResumeStore>().EndedCallsAsync([], [roomId], cancellationToken).ConfigureAwait(false);
+            var late = new LiveLeg(leg, AnswerState: null, CallId: null, RoomId: null, Role: null, DialplanRoomId: roomId, Login: null);
+            foreach (var (uuid, callId, cause) in CallRecovery.LeftoverHangups([late], ended))
+            {
+                ResumeLog.LeftoverLeg(_logger, callId, uuid, node, cause);
+                await commands.UuidKillAsync(uuid, cause, cancellationToken).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // PostgreSQL or the node unreachable: the leg stays; the next reconcile hangs up leftovers.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            RouterLog.LateLegUnchecked(_logger, leg, roomId, ex);
         }
     }
 
