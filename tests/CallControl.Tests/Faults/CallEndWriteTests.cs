@@ -153,8 +153,7 @@ public sealed class CallEndWriteTests(ITestOutputHelper output)
         using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = "landed-callee" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await rig.Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        var callerLeg = rig.Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination);
+        var callerLeg = await rig.EnterAsync(room);
         var carrierLeg = await ServiceHostWait.UntilAsync(
             () => Task.FromResult(rig.Sim.Switch.Channels().FirstOrDefault(c => c.Name.StartsWith("sofia/", StringComparison.Ordinal))),
             c => c is not null, "the carrier leg dialed");

@@ -121,8 +121,7 @@ internal sealed class FaultRig : IAsyncDisposable
         using var created = await client.PostAsJsonAsync("/api/rooms", new { calleeNumber = number });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        return (room, Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination));
+        return (room, await EnterAsync(room));
     }
 
     /// <summary>
@@ -140,8 +139,14 @@ internal sealed class FaultRig : IAsyncDisposable
         using var created = await caller.PostAsJsonAsync("/api/rooms", new { callee = calleeId });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var room = (await created.Content.ReadFromJsonAsync<CallControl.Rooms.RoomAccess>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
-        Assert.True(await Sim.Switch.LoginAsync(room.Verto.Login, room.Verto.Password, CancellationToken.None));
-        return (room, Sim.Switch.PlaceCall(room.Verto.Login, room.Verto.Destination), calleeApp);
+        return (room, await EnterAsync(room), calleeApp);
+    }
+
+    /// <summary>The party's verto client logs in with the room's one-time login and calls the room; its leg.</summary>
+    public async Task<string> EnterAsync(CallControl.Rooms.RoomAccess access)
+    {
+        Assert.True(await Sim.Switch.LoginAsync(access.Verto.Login, access.Verto.Password, CancellationToken.None));
+        return Sim.Switch.PlaceCall(access.Verto.Login, access.Verto.Destination);
     }
 
     /// <summary>Runs <paramref name="sql"/> on the database directly (what a test injects), its scalar result.</summary>

@@ -1,8 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using CallControl.Data;
 using CallControl.Rooms;
+using CallControl.Tests.Scenarios;
 using CallControl.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,8 +16,6 @@ namespace CallControl.Tests.Faults;
 [Collection(ServiceHostGroup.Name)]
 public sealed class ParkQueueTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     [Fact]
     public async Task A_call_whose_answered_write_waits_does_not_hold_up_another_calls_park_on_the_same_queue()
     {
@@ -48,13 +45,13 @@ public sealed class ParkQueueTests
         }
 
         // A's callee enters: its legs are answered and bridged, then the answered row waits for the lock.
-        var calleeLegA = await EnterAsync(rig, joinedA);
+        var calleeLegA = await rig.EnterAsync(joinedA);
         await ServiceHostWait.UntilAsync(() => Task.FromResult(rig.Sim.Switch.Channel(callerLegA)?.OtherLegUuid), o => o == calleeLegA, "A bridged");
 
         // B's parks come through the same (only) queue meanwhile, and B is bridged and answered.
         var (roomB, callerLegB, calleeAppB) = await rig.CallAppAsync("q-caller-b", "q-callee-b");
         await using var __ = calleeAppB;
-        var calleeLegB = await EnterAsync(rig, await JoinAsync(rig, roomB.RoomId, "q-callee-b"));
+        var calleeLegB = await rig.EnterAsync(await JoinAsync(rig, roomB.RoomId, "q-callee-b"));
         // Within 3 s. With the park run on the queue, as before, B was not bridged within 3 s (checked).
         var deadline = DateTime.UtcNow.AddSeconds(3);
         while (rig.Sim.Switch.Channel(callerLegB)?.OtherLegUuid != calleeLegB || (await calls.GetAsync(roomB.CallId))!.Status != "answered")
@@ -71,14 +68,6 @@ public sealed class ParkQueueTests
     private static async Task<RoomAccess> JoinAsync(FaultRig rig, string roomId, string calleeId)
     {
         using var callee = rig.ClientFor(calleeId);
-        using var joined = await callee.PostAsJsonAsync($"/api/rooms/{roomId}/join", new { });
-        Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
-        return (await joined.Content.ReadFromJsonAsync<RoomAccess>(Json))!;
-    }
-
-    private static async Task<string> EnterAsync(FaultRig rig, RoomAccess access)
-    {
-        Assert.True(await rig.Sim.Switch.LoginAsync(access.Verto.Login, access.Verto.Password, CancellationToken.None));
-        return rig.Sim.Switch.PlaceCall(access.Verto.Login, access.Verto.Destination);
+        return await callee.JoinAsync(roomId);
     }
 }
