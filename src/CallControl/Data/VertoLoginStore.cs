@@ -40,16 +40,17 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
           AND expires_at > @now
         """;
 
-    // One statement decides and consumes: a login that has expired, was used, belongs to another room or to nobody
-    // in this call matches no row and stays as it was.
+    // One statement decides and consumes: a login that has expired, was used by another leg, belongs to another room
+    // or to nobody in this call matches no row and stays as it was. The same leg finds its own consume again (a retry
+    // after a lost reply) and changes nothing.
     private const string ConsumeForCallSql = """
         UPDATE verto_logins
-        SET used_at = @at
+        SET used_at = COALESCE(used_at, @at),
+            used_by_leg = @leg
         WHERE login = @login
           AND room_id = @roomId
           AND user_id = ANY(@parties)
-          AND expires_at > @at
-          AND used_at IS NULL
+          AND ((used_at IS NULL AND expires_at > @at) OR used_by_leg = @leg)
         RETURNING user_id
         """;
 
@@ -148,17 +149,20 @@ public sealed class VertoLoginStore(NpgsqlDataSource dataSource, TimeProvider ti
     }
 
     /// <summary>
-    /// Consumes the login for a leg that parked in <paramref name="roomId"/>: only when it has not expired, has not placed
-    /// a leg before, was issued for that room and to one of <paramref name="parties"/> (the call's caller and callee).
-    /// Returns the user it was issued to, or null (then nothing changed).
+    /// Consumes the login for the leg <paramref name="legUuid"/> that parked in <paramref name="roomId"/>: only when it
+    /// has not expired, has not placed another leg, was issued for that room and to one of <paramref name="parties"/>
+    /// (the call's caller and callee). Consuming it again for the same leg (a retry after a lost reply, or the next
+    /// owner's reconcile) finds it consumed by that leg and answers the same. Returns the user it was issued to, or null
+    /// (then nothing changed).
     /// </summary>
-    public async Task<string?> ConsumeForCallAsync(string login, string roomId, IReadOnlyCollection<string> parties, CancellationToken cancellationToken = default)
+    public async Task<string?> ConsumeForCallAsync(
+        string login, string roomId, IReadOnlyCollection<string> parties, string legUuid, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parties);
         var at = timeProvider.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var user = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            ConsumeForCallSql, new { login, roomId, parties = parties.ToArray(), at }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            ConsumeForCallSql, new { login, roomId, parties = parties.ToArray(), at, leg = legUuid }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (user is not null)
         {
             // Its client is in: a later lookup (a re-login) reads PostgreSQL, which knows it was used.

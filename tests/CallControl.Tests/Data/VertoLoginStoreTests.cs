@@ -20,9 +20,29 @@ public sealed class VertoLoginStoreTests(DatabaseFixture db)
         var logins = db.Logins(DatabaseFixture.ClockAt(Now));
         var login = await logins.IssueAsync(room, callee, TimeSpan.FromHours(1));
 
-        Assert.Equal(callee, await logins.ConsumeForCallAsync(login.Login, room, [caller, callee]));
-        Assert.Null(await logins.ConsumeForCallAsync(login.Login, room, [caller, callee]));
+        Assert.Equal(callee, await logins.ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-1"));
+        // A second leg with the same login is someone replaying the password.
+        Assert.Null(await logins.ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-2"));
         Assert.Equal(Now.UtcDateTime, await UsedAtAsync(login.Login));
+    }
+
+    [Fact]
+    public async Task Consuming_again_for_the_same_leg_answers_the_same_and_keeps_the_first_time()
+    {
+        // A consume whose reply was lost has landed: the retry (or the next owner's reconcile) must adopt the leg, not
+        // take it for a replay.
+        var (room, caller, callee) = await RoomAsync();
+        var login = await db.Logins(DatabaseFixture.ClockAt(Now)).IssueAsync(room, caller, TimeSpan.FromHours(1));
+        Assert.Equal(caller, await db.Logins(DatabaseFixture.ClockAt(Now)).ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-1"));
+
+        var later = db.Logins(DatabaseFixture.ClockAt(Now.AddSeconds(9)));
+        Assert.Equal(caller, await later.ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-1"));
+        Assert.Null(await later.ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-2"));
+        Assert.Equal(Now.UtcDateTime, await UsedAtAsync(login.Login));
+        // Still only in its own room and for the call's parties.
+        var (otherRoom, _, _) = await RoomAsync();
+        Assert.Null(await later.ConsumeForCallAsync(login.Login, otherRoom, [caller, callee], "leg-1"));
+        Assert.Null(await later.ConsumeForCallAsync(login.Login, room, [callee], "leg-1"));
     }
 
     [Fact]
@@ -33,11 +53,11 @@ public sealed class VertoLoginStoreTests(DatabaseFixture db)
         var logins = db.Logins(DatabaseFixture.ClockAt(Now));
         var login = await logins.IssueAsync(room, caller, TimeSpan.FromHours(1));
 
-        Assert.Null(await logins.ConsumeForCallAsync(login.Login, otherRoom, [caller, callee]));
-        Assert.Null(await logins.ConsumeForCallAsync(login.Login, room, [callee]));
-        Assert.Null(await logins.ConsumeForCallAsync("v-no-such-login", room, [caller, callee]));
+        Assert.Null(await logins.ConsumeForCallAsync(login.Login, otherRoom, [caller, callee], "leg-1"));
+        Assert.Null(await logins.ConsumeForCallAsync(login.Login, room, [callee], "leg-1"));
+        Assert.Null(await logins.ConsumeForCallAsync("v-no-such-login", room, [caller, callee], "leg-1"));
         Assert.Null(await UsedAtAsync(login.Login));
-        Assert.Equal(caller, await logins.ConsumeForCallAsync(login.Login, room, [caller, callee]));
+        Assert.Equal(caller, await logins.ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-1"));
     }
 
     [Fact]
@@ -47,7 +67,7 @@ public sealed class VertoLoginStoreTests(DatabaseFixture db)
         var login = await db.Logins(DatabaseFixture.ClockAt(Now)).IssueAsync(room, caller, TimeSpan.FromMinutes(5));
 
         var later = db.Logins(DatabaseFixture.ClockAt(Now.AddMinutes(5)));
-        Assert.Null(await later.ConsumeForCallAsync(login.Login, room, [caller, callee]));
+        Assert.Null(await later.ConsumeForCallAsync(login.Login, room, [caller, callee], "leg-1"));
         Assert.Null(await UsedAtAsync(login.Login));
     }
 
@@ -76,7 +96,7 @@ public sealed class VertoLoginStoreTests(DatabaseFixture db)
         var consumed = await logins.IssueAsync(room, caller, TimeSpan.FromHours(1));
         var shortLived = await logins.IssueAsync(room, callee, TimeSpan.FromSeconds(10));
 
-        Assert.Equal(caller, await logins.ConsumeForCallAsync(consumed.Login, room, [caller, callee]));
+        Assert.Equal(caller, await logins.ConsumeForCallAsync(consumed.Login, room, [caller, callee], "leg-1"));
         Assert.Equal(Now.UtcDateTime, (await logins.FindValidAsync(consumed.Login))!.UsedAt);
         clock.Advance(TimeSpan.FromSeconds(11));
         Assert.Null(await logins.FindValidAsync(shortLived.Login));

@@ -178,7 +178,7 @@ public sealed partial class CallRouter
         try
         {
             userId = login is null || !onNode ? null
-                : await _logins.ConsumeForCallAsync(login, session.RoomId, Parties(session), cancellationToken).ConfigureAwait(false);
+                : await _logins.ConsumeForCallAsync(login, session.RoomId, Parties(session), leg, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (deferUnchecked && PostgresFailures.IsTransient(ex))
         {
