@@ -17,9 +17,9 @@ public sealed class RoomsOptions
     public TimeSpan VertoLoginTtl { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// How long the router keeps a call after it ended (its legs' last events arrive within it). A leg that parks in
-    /// the room later is hung up from the call's stored end instead. Not the logins' lifetime: at 300 calls a second,
-    /// ten minutes of ended calls is 180,000 of them held in memory.
+    /// How long the router keeps a call after it ended (its legs' last events arrive within it). After that it keeps
+    /// only how the call ended, for the logins' lifetime, and hangs up a leg that parks in the room from that. Not the
+    /// whole call for the logins' lifetime: at 300 calls a second, ten minutes of ended calls is 180,000 of them.
     /// </summary>
     public TimeSpan EndedCallGrace { get; set; } = TimeSpan.FromMinutes(1);
 

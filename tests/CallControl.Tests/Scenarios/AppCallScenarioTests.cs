@@ -95,8 +95,8 @@ public sealed class AppCallScenarioTests(RoomWorld world)
             await Task.Delay(50);
         }
 
-        // Its login is still valid, so its leg parks in the room; nothing in memory knows the room any more, and the
-        // leg is hung up as the canceled call's machine would have (not left parked).
+        // Its login is still valid, so its leg parks in the room; the call is no longer held, only how it ended, and
+        // the leg is hung up as the canceled call's machine would have (not left parked).
         var mark = world.Events.Count;
         var late = await world.EnterRoomAsync(joined);
         deadline = DateTime.UtcNow.AddSeconds(10);

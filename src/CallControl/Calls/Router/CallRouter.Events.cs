@@ -118,8 +118,11 @@ public sealed partial class CallRouter
 
         if (FindByRoom(roomId) is null)
         {
-            // Off the event queue: it reads PostgreSQL, and the leg is no call's, so no later event of it waits on this.
-            _ = Task.Run(() => HangUpIfRoomEndedAsync(node, leg, roomId, cancellationToken), CancellationToken.None);
+            if (_endedRooms.TryGetValue(roomId, out var ended))
+            {
+                await HangUpLateLegAsync(node, leg, ended, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -128,32 +131,28 @@ public sealed partial class CallRouter
     }
 
     /// <summary>
-    /// A leg parked in a room this instance holds no call for. When the room's call has ended (it was forgotten after
-    /// its grace, or ended under another owner), the leg is hung up as reconcile hangs up leftovers; otherwise the
-    /// room is not ours to act on and the leg is left alone.
+    /// A leg parked in the room of a call this instance ended and has since forgotten (its client was slow and its
+    /// login still valid): hung up as reconcile hangs up leftovers, from what the call ended with, without a read.
     /// </summary>
-    private async Task HangUpIfRoomEndedAsync(string node, string leg, string roomId, CancellationToken cancellationToken)
+    private async Task HangUpLateLegAsync(string node, string leg, EndedCall ended, CancellationToken cancellationToken)
     {
         if (Nodes.Commands(node) is not { } commands)
         {
             return;
         }
 
-        try
+        var late = new LiveLeg(leg, AnswerState: null, CallId: null, RoomId: null, Role: null, DialplanRoomId: ended.RoomId, Login: null);
+        foreach (var (uuid, callId, cause) in CallRecovery.LeftoverHangups([late], [ended]))
         {
-            var ended = await _services.GetRequiredService<ResumeStore>().EndedCallsAsync([], [roomId], cancellationToken).ConfigureAwait(false);
-            var late = new LiveLeg(leg, AnswerState: null, CallId: null, RoomId: null, Role: null, DialplanRoomId: roomId, Login: null);
-            foreach (var (uuid, callId, cause) in CallRecovery.LeftoverHangups([late], ended))
+            ResumeLog.LeftoverLeg(_logger, callId, uuid, node, cause);
+            try
             {
-                ResumeLog.LeftoverLeg(_logger, callId, uuid, node, cause);
                 await commands.UuidKillAsync(uuid, cause, cancellationToken).ConfigureAwait(false);
             }
-        }
-#pragma warning disable CA1031 // PostgreSQL or the node unreachable: the leg stays; the next reconcile hangs up leftovers.
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            RouterLog.LateLegUnchecked(_logger, leg, roomId, ex);
+            catch (Esl.Connection.EslConnectionException ex)
+            {
+                RouterLog.CommandFailed(_logger, callId, "uuid_kill", "CHANNEL_PARK", ex);
+            }
         }
     }
 

@@ -42,9 +42,6 @@ internal static partial class RouterLog
     [LoggerMessage(2113, LogLevel.Warning, "Call {CallId}: leg {CallUuid} parked, but its login cannot be checked now; checking again")]
     public static partial void ParkUnchecked(ILogger logger, Guid callId, string callUuid, Exception exception);
 
-    [LoggerMessage(2117, LogLevel.Warning, "Leg {CallUuid} parked in room {RoomId}, which has no call here, and whether the room's call ended cannot be read now; the leg stays until a reconcile")]
-    public static partial void LateLegUnchecked(ILogger logger, string callUuid, string roomId, Exception exception);
-
     [LoggerMessage(2114, LogLevel.Warning, "Call {CallId}: storing step {Status} failed; it is written before the call's next write")]
     public static partial void StepDeferred(ILogger logger, Guid callId, string status, Exception exception);
 
