@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using CallControl.Esl.Commands;
 using CallControl.Esl.Diagnostics;
 using CallControl.Esl.Events;
@@ -16,6 +18,19 @@ public sealed partial class EslConnection
     private volatile bool _waitingForConsumer;
     private long _shedAtStall;
 
+    // How far behind the node this client reads: the event's Event-Date-Timestamp (microseconds since the epoch, stamped
+    // as the node fired it) against this host's clock. Only read while someone listens to the histogram. A clock that is
+    // behind the node's would make it negative; such a reading is recorded as 0.
+    private static void RecordLag(EslEvent ev, in TagList tags)
+    {
+        if (EslMetrics.EventLag.Enabled
+            && long.TryParse(ev.GetHeader("Event-Date-Timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var firedUs))
+        {
+            var nowUs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / (TimeSpan.TicksPerMillisecond / 1000);
+            EslMetrics.EventLag.Record(Math.Max(0, nowUs - firedUs) / 1000.0, in tags);
+        }
+    }
+
     private async ValueTask PublishEventAsync(EslFrame frame)
     {
         EslEvent ev;
@@ -31,8 +46,10 @@ public sealed partial class EslConnection
             return;
         }
 
+        ev.ReceivedTimestamp = Stopwatch.GetTimestamp();
         var tags = EslMetrics.Tags(_node);
         EslMetrics.EventsReceived.Add(1, tags);
+        RecordLag(ev, in tags);
         CheckSequence(ev);
         Correlate(ev);
         if (_events.Writer.TryWrite(ev))

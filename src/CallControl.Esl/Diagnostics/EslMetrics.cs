@@ -24,6 +24,8 @@ public static class EslMetrics
     internal static readonly Counter<long> DecodeProblems = Meter.CreateCounter<long>("esl.decode.problems", "{problem}", "Events or frames that could not be decoded.");
     internal static readonly Counter<long> SequenceGaps = Meter.CreateCounter<long>("esl.events.sequence_gaps", "{event}", "Event-Sequence numbers missing or out of order while subscribed to ALL.");
     internal static readonly Histogram<double> CommandDuration = Meter.CreateHistogram<double>("esl.command.duration", "ms", "Time from writing a command to its reply.");
+    internal static readonly Histogram<double> EventLag = Meter.CreateHistogram<double>(
+        "esl.events.lag", "ms", "Time from the node firing an event (its Event-Date-Timestamp) to this client reading it; across hosts it includes their clocks' offset.");
 
     static EslMetrics()
     {

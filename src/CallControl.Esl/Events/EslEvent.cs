@@ -54,6 +54,12 @@ public sealed partial class EslEvent : IDisposable
     /// <summary>How the event arrived.</summary>
     public EslEventFormat Format { get; }
 
+    /// <summary>
+    /// When the connection read the event, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp (0 for an event not
+    /// read off a connection). Latencies measured from an event's arrival start here, not at the handler that runs it.
+    /// </summary>
+    public long ReceivedTimestamp { get; internal set; }
+
     /// <summary>Number of header lines.</summary>
     public int HeaderCount => _table?.Count ?? _json!.Count;
 

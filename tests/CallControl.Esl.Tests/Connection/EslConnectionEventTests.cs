@@ -26,6 +26,57 @@ public sealed class EslConnectionEventTests
     }
 
     [Fact]
+    public async Task An_event_is_stamped_when_read_and_its_lag_behind_the_node_is_measured_from_its_timestamp()
+    {
+        await using var pair = await ConnectedPair.StartAsync();
+        var node = $"127.0.0.1:{pair.Server.Port}";
+        var lags = new System.Collections.Concurrent.ConcurrentQueue<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EslMetrics.MeterName && instrument.Name == "esl.events.lag")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "esl.node" && (string?)tag.Value == node)
+                {
+                    lags.Enqueue(value);
+                }
+            }
+        });
+        listener.Start();
+
+        // Fired 400 ms ago by the node's clock; then one stamped ahead of ours (a node whose clock runs fast); then one
+        // without a timestamp, which has no lag to measure.
+        var nowUs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+        var late = FakeResponder.Event("CHANNEL_PARK", 1, "a");
+        late.Add(new("Event-Date-Timestamp", (nowUs - 400_000).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var ahead = FakeResponder.Event("CHANNEL_PARK", 2, "b");
+        ahead.Add(new("Event-Date-Timestamp", (nowUs + 60_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        await pair.Session.EventAsync(late);
+        await pair.Session.EventAsync(ahead);
+        await pair.Session.EventAsync(FakeResponder.Event("CHANNEL_PARK", 3, "c"));
+
+        using var cts = new CancellationTokenSource(FakeEslSession.Timeout);
+        for (var i = 0; i < 3; i++)
+        {
+            using var ev = await pair.Connection.Events.ReadAsync(cts.Token);
+            Assert.InRange(ev.ReceivedTimestamp, before, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+
+        var measured = lags.ToArray();
+        Assert.Equal(2, measured.Length);
+        Assert.InRange(measured[0], 400, 400 + FakeEslSession.Timeout.TotalMilliseconds);
+        Assert.Equal(0, measured[1]);
+    }
+
+    [Fact]
     public async Task Slow_consumer_with_shed_policy_is_counted_and_replies_still_flow()
     {
         await using var pair = await ConnectedPair.StartAsync(o => { o.EventQueueCapacity = 2; o.OverflowPolicy = EslOverflowPolicy.Shed; });
