@@ -21,6 +21,7 @@ public sealed class ServiceMetrics
     private readonly Counter<long> _cdrsJournaled;
     private readonly Counter<long> _requestsShed;
     private readonly Histogram<double> _handlerDuration;
+    private readonly Histogram<double> _bridgeReaction;
 
     /// <summary>Creates the meter and its instruments.</summary>
     public ServiceMetrics(IMeterFactory meters, IServiceProvider services, BacklogSampler backlog)
@@ -38,6 +39,9 @@ public sealed class ServiceMetrics
             "0 while PostgreSQL is known to be unreachable (no answer to anyone over a whole check), otherwise 1.");
         _handlerDuration = Meter.CreateHistogram<double>(
             "callcontrol.dispatch.handler.duration", "ms", "Time one event handler took for one FreeSWITCH event, by handler and event.");
+        _bridgeReaction = Meter.CreateHistogram<double>(
+            "callcontrol.bridge.reaction", "ms",
+            "Time from reading the later of a call's two parks off the node's connection to handing its uuid_bridge to the command connection.");
         Meter.CreateObservableGauge(
             "callcontrol.calls.active",
             () => (long)(services.GetService<CallRouter>()?.ActiveCalls ?? 0),
@@ -78,6 +82,9 @@ public sealed class ServiceMetrics
     /// <summary>A call reached its final status.</summary>
     public void CallEnded(CallStatus status) =>
         _callsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToWire()));
+
+    /// <summary>The router sent a uuid_bridge <paramref name="milliseconds"/> after the park that completed its pair arrived.</summary>
+    public void BridgeCommanded(double milliseconds) => _bridgeReaction.Record(milliseconds);
 
     /// <summary>An event handler finished with one event after <paramref name="milliseconds"/>.</summary>
     public void HandlerRan(string handler, string eventName, double milliseconds) =>

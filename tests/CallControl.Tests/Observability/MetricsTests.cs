@@ -43,6 +43,15 @@ public sealed class MetricsTests(RoomWorld world)
         Assert.True(after.Value($"esl_command_duration_milliseconds_bucket{{{Node},le=\"1000\"}}") <= count);
         Assert.True(after.Value($"esl_command_duration_milliseconds_sum{{{Node}}}") > 0);
 
+        // The bridge was timed from its later park, and events were timed from their firing on the node.
+        Assert.Equal("histogram", after.Types["callcontrol_bridge_reaction_milliseconds"]);
+        Assert.True(
+            after.Value("callcontrol_bridge_reaction_milliseconds_count") >= before.Value("callcontrol_bridge_reaction_milliseconds_count") + 1,
+            after.Text);
+        Assert.True(
+            after.Value($"esl_events_lag_milliseconds_count{{{Node}}}") > before.Value($"esl_events_lag_milliseconds_count{{{Node}}}"),
+            after.Text);
+
         Assert.Equal(1, after.Value("callcontrol_nodes_connected{node=\"sim1\"}"));
         Assert.True(after.Has($"esl_events_queued{{{Node}}}"), after.Text);
         Assert.True(after.Has("callcontrol_dispatch_backlog"), after.Text);

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using CallControl.Calls.Recording;
 using CallControl.Data;
 using CallControl.Dialing;
+using CallControl.Observability;
 using CallControl.Switch;
 
 namespace CallControl.Calls.Router;
@@ -66,6 +68,11 @@ public sealed partial class CallRouter
                         break;
                     case BridgeLegs bridge:
                         inflight.Add((bridge, Node(session).UuidBridgeAsync(bridge.CallerLegUuid, bridge.CalleeLegUuid, cancellationToken)));
+                        if (session.LastParkArrived is > 0 and var parked)
+                        {
+                            _services.GetService<ServiceMetrics>()?.BridgeCommanded(Stopwatch.GetElapsedTime(parked).TotalMilliseconds);
+                        }
+
                         break;
                     case DialPstn dial:
                         DialCarrier(session, dial);

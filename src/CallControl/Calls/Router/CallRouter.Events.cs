@@ -127,7 +127,7 @@ public sealed partial class CallRouter
         }
 
         var login = VertoLegIdentity.Login(e.GetHeader("Caller-Username"), e.GetHeader("Caller-Source"));
-        await AdoptLegAsync(node, leg, roomId, login, cancellationToken, queued: true).ConfigureAwait(false);
+        await AdoptLegAsync(node, leg, roomId, login, cancellationToken, queued: true, parkArrived: e.ReceivedTimestamp).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -158,10 +158,11 @@ public sealed partial class CallRouter
 
     /// <summary>A leg parked in the room: adopt it as the caller's or callee's leg, or hang it up as a stranger.
     /// Reconcile calls this too, for a leg that parked while nobody listened. <paramref name="queued"/>: the park goes
-    /// to the call's inbox, as the leg's later events do, instead of being run here (see OnParkAsync).</summary>
+    /// to the call's inbox, as the leg's later events do, instead of being run here (see OnParkAsync).
+    /// <paramref name="parkArrived"/>: when the park event was read (its <see cref="EslEvent.ReceivedTimestamp"/>), 0 when unknown.</summary>
     private async Task AdoptLegAsync(
         string node, string leg, string roomId, string? login, CancellationToken cancellationToken, bool deferUnchecked = true,
-        bool queued = false)
+        bool queued = false, long parkArrived = 0)
     {
         if (FindByRoom(roomId) is not { } session || _byLeg.ContainsKey(leg))
         {
@@ -201,6 +202,7 @@ public sealed partial class CallRouter
         }
 
         MapLeg(session, leg);
+        session.ParkArrived(parkArrived);
         // One command on the node's command connection instead of three, on the path of every park, and its reply not
         // awaited before the machine runs: FreeSWITCH runs the socket's commands in order, so the tags are on the leg
         // before the answer and bridge written after them. A refusal (-ERR No such channel!) means the leg is already

@@ -61,6 +61,32 @@ public sealed class CallSession : IDisposable
 
     internal ITimer? RingTimer { get; set; }
 
+    private const long ParkArrivalUnknown = -1;
+
+    // When the latest of the call's adopted parks was read off the node's connection (a Stopwatch timestamp; 0 before
+    // any): the bridge that both parks make possible is timed from it (ServiceMetrics.BridgeCommanded). A park adopted
+    // without one (found by reconcile, or checked again after an outage) makes it unknown for good: not timed.
+    private long _lastParkArrived;
+
+    /// <summary>The latest adopted park's arrival (Stopwatch timestamp), or 0 or less when none or not known.</summary>
+    internal long LastParkArrived => Interlocked.Read(ref _lastParkArrived);
+
+    /// <summary>Notes a park adopted into the call: when its event was read, or 0 when that is not known.</summary>
+    internal void ParkArrived(long timestamp)
+    {
+        var seen = Interlocked.Read(ref _lastParkArrived);
+        while (seen != ParkArrivalUnknown && (timestamp <= 0 || timestamp > seen))
+        {
+            var before = Interlocked.CompareExchange(ref _lastParkArrived, timestamp <= 0 ? ParkArrivalUnknown : timestamp, seen);
+            if (before == seen)
+            {
+                return;
+            }
+
+            seen = before;
+        }
+    }
+
     // The channel UUIDs the router maps to this call (CallRouter.MapLeg), so forgetting it removes those entries
     // without scanning the map of every call's legs.
     private readonly List<string> _legs = new(3);
