@@ -13,17 +13,27 @@ namespace CallControl.Bench.Load;
 /// </summary>
 internal sealed class BridgeClock
 {
-    private readonly ConcurrentDictionary<string, (long Seen, long SwitchUs)> _ready = new();
+    private readonly ConcurrentDictionary<string, (long Seen, long SwitchUs, bool Parked)> _ready = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _parked = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _bridged = new();
     private readonly ConcurrentQueue<double> _latencies = new();
     private readonly ConcurrentQueue<double> _seenLatencies = new();
+    private readonly ConcurrentQueue<double> _commandedLatencies = new();
+    private readonly ConcurrentQueue<double> _carrierLatencies = new();
 
     /// <summary>Park-to-bridge on the switch's clock (the events' Event-Date-Timestamp), ms.</summary>
     public IReadOnlyCollection<double> LatenciesMs => _latencies;
 
     /// <summary>Park-to-bridge as this process saw the events arrive, ms (the same bridges, in the same order).</summary>
     public IReadOnlyCollection<double> SeenLatenciesMs => _seenLatencies;
+
+    /// <summary>The switch-clock latencies of bridges between two verto legs that both parked: the service commanded
+    /// each with uuid_bridge once it had the second park.</summary>
+    public IReadOnlyCollection<double> CommandedLatenciesMs => _commandedLatencies;
+
+    /// <summary>The switch-clock latencies of bridges to a carrier leg, from its answer: the node's bridge app (which the
+    /// service started when it dialed) joins the legs itself, with no command in between.</summary>
+    public IReadOnlyCollection<double> CarrierLatenciesMs => _carrierLatencies;
 
     /// <summary>One channel event: its name, Unique-ID and a header lookup (from the in-process simulator or ESL).</summary>
     public void OnEvent(string name, string? uuid, Func<string, string?> header)
@@ -37,12 +47,12 @@ internal sealed class BridgeClock
         switch (name)
         {
             case "CHANNEL_PARK":
-                _ready[uuid] = (now, SwitchUs(header));
+                _ready[uuid] = (now, SwitchUs(header), true);
                 Signal(_parked, uuid);
                 break;
             case "CHANNEL_ANSWER" when (header("Channel-Name") ?? "").StartsWith("sofia/", StringComparison.Ordinal):
                 // Only the carrier leg's answer is an input to the service; a verto leg is answered by the bridge itself.
-                _ready[uuid] = (now, SwitchUs(header));
+                _ready[uuid] = (now, SwitchUs(header), false);
                 break;
             case "CHANNEL_BRIDGE":
                 var other = header("Bridge-B-Unique-ID") ?? header("Other-Leg-Unique-ID");
@@ -53,7 +63,9 @@ internal sealed class BridgeClock
                 {
                     _seenLatencies.Enqueue(Stopwatch.GetElapsedTime(from, now).TotalMilliseconds);
                     // The later input on the switch's clock; both stamps come from the same node, so no clock skew.
-                    _latencies.Enqueue((SwitchUs(header) - Math.Max(mine.SwitchUs, theirs.SwitchUs)) / 1000.0);
+                    var latency = (SwitchUs(header) - Math.Max(mine.SwitchUs, theirs.SwitchUs)) / 1000.0;
+                    _latencies.Enqueue(latency);
+                    (mine.Parked && theirs.Parked ? _commandedLatencies : _carrierLatencies).Enqueue(latency);
                 }
 
                 Signal(_bridged, uuid);

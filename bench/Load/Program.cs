@@ -45,6 +45,7 @@ await world.StartAsync(clock, simProcess, Directory.Exists(artifacts) ? artifact
 await world.Sim.SetCarrierRuleAsync(CallDriver.CarrierPrefix, "answer", 20);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = world.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 await using var driver = new CallDriver(world, clock, http);
+using var timings = new ServiceTimings(world.Services.GetRequiredService<CallControl.Observability.ServiceMetrics>().Meter);
 await driver.ConnectCalleesAsync(32);
 var total = rate * seconds;
 var warmCalls = rate * warmup;
@@ -83,9 +84,13 @@ var warmSetups = driver.Setups;
 driver.SetupMs.Clear();
 var warmLatencies = clock.LatenciesMs.Count;
 var warmSeen = clock.SeenLatenciesMs.Count;
+var warmCommanded = clock.CommandedLatenciesMs.Count;
+var warmCarrier = clock.CarrierLatenciesMs.Count;
+timings.Clear();
 Console.Error.WriteLine($"load: warm-up done ({warmup} s, {driver.Failures} failures); driving {rate}/s for {seconds} s");
 
 using var sampler = new PeakSampler();
+using var gcPauses = new GcPauses();
 // Cost per call, which a shared or loaded machine distorts far less than latency: this process's CPU time (service,
 // simulator and driver together) and PostgreSQL's committed transactions, over the run and its CDR drain.
 var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
@@ -121,12 +126,18 @@ var cdrWindow = Stopwatch.GetElapsedTime(start);
 // The run's bridges only (the held calls below are set up all at once, a burst and not the offered rate).
 var latencies = clock.LatenciesMs.Skip(warmLatencies).Order().ToArray();
 var seenLatencies = clock.SeenLatenciesMs.Skip(warmSeen).Order().ToArray();
+var commanded = clock.CommandedLatenciesMs.Skip(warmCommanded).Order().ToArray();
+var carrier = clock.CarrierLatenciesMs.Skip(warmCarrier).Order().ToArray();
+var reactions = timings.Reactions();
+var lags = timings.Lags();
 var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
 var simCpuPerCall = world.Sim.ProcessorTime - simCpuAtStart is { } simCpu ? simCpu.TotalMilliseconds / total : double.NaN;
 var pgCpuPerCall = PostgresCpu.Read() - pgCpuAtStart is { } pgCpu && pgCpu > TimeSpan.Zero ? pgCpu.TotalMilliseconds / total : double.NaN;
 var allocatedPerCall = (GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / (double)total;
 var xactsPerCall = (await CommittedTransactionsAsync(world) - xactsAtStart) / (double)total;
 var peak = sampler.Stop();
+var pauses = gcPauses.PausesMs.Order().ToArray();
+gcPauses.Dispose();
 // What the router still holds once the run's calls have ended: the ended calls within their grace, and the heap then.
 var router = world.Services.GetRequiredService<CallControl.Calls.Router.CallRouter>();
 var heldAfterRun = (router.HeldCalls, router.ActiveCalls, Heap: FullHeap());
@@ -205,8 +216,13 @@ Console.WriteLine($"load: {total} calls offered at {rate}/s over {seconds} s (la
 Console.WriteLine($"  setups/s sustained        {setupsPerSecond,10:F1}   target >= 300          {Verdict(setupsPerSecond >= 300 && driver.Failures == 0)}");
 Console.WriteLine($"  setup time p50/p99/max    {At(setupTimes, 0.5),10:F1} / {At(setupTimes, 0.99):F1} / {(setupTimes.Length == 0 ? double.NaN : setupTimes[^1]):F1} ms (room request to bridge, or to park when canceled)");
 Console.WriteLine($"  park-to-bridge p50        {Pct(0.50),10:F2} ms  ({latencies.Length} bridges; the node's clock: Event-Date-Timestamp of the later park/answer to CHANNEL_BRIDGE)");
-Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  target < 20 ms         {Verdict(Pct(0.99) < 20)}");
+Console.WriteLine($"  park-to-bridge p99        {Pct(0.99),10:F2} ms  (all bridges; the carrier ones below dilute it)");
 Console.WriteLine($"  same, as the driver saw   {At(seenLatencies, 0.50),10:F2} / {At(seenLatencies, 0.99):F2} ms p50/p99 (the events' arrival here, inside the loaded service process)");
+Console.WriteLine($"  carrier answer to bridge  {At(carrier, 0.50),10:F2} / {At(carrier, 0.99):F2} ms p50/p99 ({carrier.Length} bridges the node's bridge app made itself when the carrier answered; no command in between)");
+Console.WriteLine($"  commanded: p50            {At(commanded, 0.50),10:F2} ms  ({commanded.Length} uuid_bridge the service sent once both verto legs had parked)");
+Console.WriteLine($"  commanded: p99            {At(commanded, 0.99),10:F2} ms  target < 20 ms         {Verdict(At(commanded, 0.99) < 20)}");
+Console.WriteLine($"  of which the service's    {At(reactions, 0.50),10:F2} / {At(reactions, 0.99):F2} ms p50/p99 ({reactions.Length} times from reading the later park to writing uuid_bridge: callcontrol.bridge.reaction)");
+Console.WriteLine($"  ESL event lag             {At(lags, 0.50),10:F2} / {At(lags, 0.99):F2} ms p50/p99 ({lags.Length} events, the node firing one to the service reading it: esl.events.lag)");
 Console.WriteLine($"  CDR rows written          {written,10} of {expectedLegs} legs ({(written >= expectedLegs ? "all" : "MISSING " + (expectedLegs - written))})   {Verdict(written >= expectedLegs)}");
 Console.WriteLine($"  CDR rows/s                {written / cdrWindow.TotalSeconds,10:F1}   (all rows by {cdrWindow.TotalSeconds:F1} s after the first call)");
 var whose = simProcess ? "this process: service + driver; the simulator runs apart" : "this process: service + simulator + driver";
@@ -232,6 +248,7 @@ await using (var reader = await sources.ExecuteReaderAsync())
 
 Console.WriteLine($"  CDR rows by source        {string.Join(", ", bySource)} (whole run)");
 Console.WriteLine($"  CDR batches               {cdrWriter.Batches,10}   ({cdrWriter.Rows} leg writes, {cdrWriter.Rows / Math.Max(1.0, cdrWriter.Batches):F1} per batch; {cdrWriter.Combined} events written with their leg's POST as one row, {cdrWriter.Late} after it; whole run)");
+Console.WriteLine($"  GC pauses (this process)  {pauses.Length,10} in the run, {pauses.Sum():F0} ms in all, max {(pauses.Length > 0 ? pauses[^1] : 0):F1} ms, {pauses.Count(p => p > 10)} over 10 ms");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB ({whose})");
 var heapNote = simProcess ? "the service's and driver's heap" : "heap includes the simulator's channels";
 Console.WriteLine($"  calls held after the run  {heldAfterRun.HeldCalls,10} ({heldAfterRun.ActiveCalls} active; ended ones are kept for Rooms:EndedCallGrace), heap after a full collection {heldAfterRun.Heap / 1048576.0:F1} MB");

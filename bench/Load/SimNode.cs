@@ -175,6 +175,14 @@ internal sealed class ProcessSim : ISimNode
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            // SIM_DOTNET_X=v sets the child's DOTNET_X (runtime settings for the simulator alone).
+            if (variable.Key is string name && name.StartsWith("SIM_DOTNET_", StringComparison.Ordinal))
+            {
+                start.Environment[name["SIM_".Length..]] = variable.Value as string;
+            }
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("the simulator did not start");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
