@@ -95,6 +95,7 @@ using var gcPauses = new GcPauses();
 // simulator and driver together) and PostgreSQL's committed transactions, over the run and its CDR drain.
 var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 var simCpuAtStart = world.Sim.ProcessorTime;
+var simRuntimeAtStart = await world.Sim.RuntimeAsync();
 var pgCpuAtStart = PostgresCpu.Read();
 var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
 var xactsAtStart = await CommittedTransactionsAsync(world);
@@ -131,6 +132,8 @@ var carrier = clock.CarrierLatenciesMs.Skip(warmCarrier).Order().ToArray();
 var reactions = timings.Reactions();
 var lags = timings.Lags();
 var cpuPerCall = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds / total;
+var simRuntimeAtEnd = await world.Sim.RuntimeAsync();
+var runWindow = Stopwatch.GetElapsedTime(start);
 var simCpuPerCall = world.Sim.ProcessorTime - simCpuAtStart is { } simCpu ? simCpu.TotalMilliseconds / total : double.NaN;
 var pgCpuPerCall = PostgresCpu.Read() - pgCpuAtStart is { } pgCpu && pgCpu > TimeSpan.Zero ? pgCpu.TotalMilliseconds / total : double.NaN;
 var allocatedPerCall = (GC.GetTotalAllocatedBytes(precise: false) - allocatedAtStart) / (double)total;
@@ -248,6 +251,12 @@ await using (var reader = await sources.ExecuteReaderAsync())
 
 Console.WriteLine($"  CDR rows by source        {string.Join(", ", bySource)} (whole run)");
 Console.WriteLine($"  CDR batches               {cdrWriter.Batches,10}   ({cdrWriter.Rows} leg writes, {cdrWriter.Rows / Math.Max(1.0, cdrWriter.Batches):F1} per batch; {cdrWriter.Combined} events written with their leg's POST as one row, {cdrWriter.Late} after it; whole run)");
+if (simRuntimeAtStart is { } s0 && simRuntimeAtEnd is { } s1)
+{
+    var simPauseMs = s1.GcPauseMs - s0.GcPauseMs;
+    Console.WriteLine($"  simulator GC              {simPauseMs,10:F0} ms paused ({simPauseMs / runWindow.TotalMilliseconds:P1} of the run), {s1.Gen0Collections - s0.Gen0Collections}/{s1.Gen1Collections - s0.Gen1Collections}/{s1.Gen2Collections - s0.Gen2Collections} gen0/1/2 collections, {(s1.AllocatedBytes - s0.AllocatedBytes) / 1024.0 / total:F0} KB allocated per call (the stand-in for FreeSWITCH stands still while it collects)");
+}
+
 Console.WriteLine($"  GC pauses (this process)  {pauses.Length,10} in the run, {pauses.Sum():F0} ms in all, max {(pauses.Length > 0 ? pauses[^1] : 0):F1} ms, {pauses.Count(p => p > 10)} over 10 ms");
 Console.WriteLine($"  peak working set          {peak.WorkingSet / 1048576.0,10:F1} MB, peak GC heap {peak.Heap / 1048576.0:F1} MB ({whose})");
 var heapNote = simProcess ? "the service's and driver's heap" : "heap includes the simulator's channels";

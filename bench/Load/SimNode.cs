@@ -29,6 +29,9 @@ internal interface ISimNode : IAsyncDisposable
     Task SetCarrierRuleAsync(string prefix, string behaviour, int delayMs);
 
     Task<int> ChannelCountAsync();
+
+    /// <summary>The simulator process's own runtime figures (GET /runtime), or null when it runs in this process.</summary>
+    Task<FreeSwitchSim.Http.RuntimeFigures?> RuntimeAsync();
 }
 
 /// <summary>The simulator in the benchmark's own process (its CPU and heap count with the service's).</summary>
@@ -83,6 +86,8 @@ internal sealed class InProcessSim(SimulatorHost host, SimSwitchOptions options)
     }
 
     public Task<int> ChannelCountAsync() => Task.FromResult(host.Switch.Channels().Count);
+
+    public Task<FreeSwitchSim.Http.RuntimeFigures?> RuntimeAsync() => Task.FromResult<FreeSwitchSim.Http.RuntimeFigures?>(null);
 
     public ValueTask DisposeAsync() => host.DisposeAsync();
 }
@@ -270,6 +275,9 @@ internal sealed class ProcessSim : ISimNode
         using var response = await _control.PutAsJsonAsync("/gateways/carrier/rules", new[] { new { prefix, behaviour, delayMs } }).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
+
+    public Task<FreeSwitchSim.Http.RuntimeFigures?> RuntimeAsync() =>
+        _control.GetFromJsonAsync<FreeSwitchSim.Http.RuntimeFigures?>("/runtime");
 
     public async Task<int> ChannelCountAsync()
     {

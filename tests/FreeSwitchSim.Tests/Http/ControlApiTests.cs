@@ -32,6 +32,27 @@ public sealed class ControlApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runtime_reports_the_process_own_collections_allocation_and_pause_time()
+    {
+        var before = await _http.GetFromJsonAsync<JsonElement>("/runtime");
+        // This host runs in the test's process, so what the test allocates and collects is what the endpoint reports.
+        var garbage = new List<byte[]>();
+        for (var i = 0; i < 64; i++)
+        {
+            garbage.Add(new byte[256 * 1024]);
+        }
+
+        garbage.Clear();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var after = await _http.GetFromJsonAsync<JsonElement>("/runtime");
+
+        Assert.True(after.GetProperty("allocatedBytes").GetInt64() - before.GetProperty("allocatedBytes").GetInt64() >= 64 * 256 * 1024);
+        Assert.True(after.GetProperty("gen2Collections").GetInt32() > before.GetProperty("gen2Collections").GetInt32());
+        Assert.True(after.GetProperty("gen0Collections").GetInt32() > before.GetProperty("gen0Collections").GetInt32());
+        Assert.True(after.GetProperty("gcPauseMs").GetDouble() > before.GetProperty("gcPauseMs").GetDouble());
+    }
+
+    [Fact]
     public async Task Login_call_list_get_answer_dtmf_hangup_drive_the_switch()
     {
         var uuid = await LoginAndCallAsync();

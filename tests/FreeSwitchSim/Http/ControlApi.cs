@@ -39,6 +39,7 @@ public static partial class ControlApi
         app.MapGateways();
         app.MapFaults();
         app.MapGet("/events", StreamEventsAsync);
+        app.MapGet("/runtime", RuntimeFigures.Now);
         return app;
     }
 
