@@ -31,25 +31,7 @@ public sealed class EslConnectionEventTests
         await using var pair = await ConnectedPair.StartAsync();
         var node = $"127.0.0.1:{pair.Server.Port}";
         var lags = new System.Collections.Concurrent.ConcurrentQueue<double>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == EslMetrics.MeterName && instrument.Name == "esl.events.lag")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "esl.node" && (string?)tag.Value == node)
-                {
-                    lags.Enqueue(value);
-                }
-            }
-        });
-        listener.Start();
+        using var listener = ListenTo<double>("esl.events.lag", node, lags.Enqueue);
 
         // Fired 400 ms ago by the node's clock; then one stamped ahead of ours (a node whose clock runs fast); then one
         // without a timestamp, which has no lag to measure.
@@ -81,25 +63,7 @@ public sealed class EslConnectionEventTests
     {
         await using var pair = await ConnectedPair.StartAsync(o => { o.EventQueueCapacity = 2; o.OverflowPolicy = EslOverflowPolicy.Shed; });
         long shedMeasured = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == EslMetrics.MeterName && instrument.Name == "esl.events.shed")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "esl.node" && (string?)tag.Value == $"127.0.0.1:{pair.Server.Port}")
-                {
-                    Interlocked.Add(ref shedMeasured, value);
-                }
-            }
-        });
-        listener.Start();
+        using var listener = ListenTo<long>("esl.events.shed", $"127.0.0.1:{pair.Server.Port}", value => Interlocked.Add(ref shedMeasured, value));
         var call = pair.Connection.ApiAsync("status");
         await pair.Session.ReadCommandAsync();
         for (var i = 1; i <= 10; i++)
@@ -219,5 +183,32 @@ public sealed class EslConnectionEventTests
 
         Assert.Contains(channel, error.Message, StringComparison.Ordinal);
         Assert.True(pair.Connection.IsConnected);
+    }
+
+    // Listens to one of the client's instruments and hands over what one connection (its esl.node tag) records: the
+    // meter is process-wide, and other tests' connections record on it at the same time.
+    private static MeterListener ListenTo<T>(string instrumentName, string node, Action<T> measured)
+        where T : struct
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EslMetrics.MeterName && instrument.Name == instrumentName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<T>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "esl.node" && (string?)tag.Value == node)
+                {
+                    measured(value);
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 }
