@@ -47,6 +47,26 @@ public sealed class CdrTests
     }
 
     [Fact]
+    public async Task Cdr_values_are_escaped_as_cjson_and_variables_percent_encoded_from_their_utf8()
+    {
+        using var receiver = new HttpReceiver();
+        using var h = new SwitchHarness(o => o.JsonCdrUrl = receiver.Url("/fs/cdr"));
+        var a = h.Switch.PlaceSipCall("alice", "O\"Neil \\ Zoë", "room-s1");
+        Assert.Equal("+OK\n", h.Api("uuid_setvar", $"{a} x_note say \"hi\" \\ café & 100%"));
+        h.Api("uuid_kill", a);
+        await h.Switch.WhenCdrsSettledAsync();
+        await receiver.WaitForAsync(1);
+
+        var post = Assert.Single(receiver.Requests);
+        using var cdr = JsonDocument.Parse(post.Body);
+        // The caller profile's values are JSON strings as they are (cJSON escapes the quote and the backslash, and
+        // leaves the UTF-8); the variables are switch_url_encode'd first, byte by byte of their UTF-8.
+        Assert.Equal("O\"Neil \\ Zoë", cdr.RootElement.GetProperty("callflow")[0].GetProperty("caller_profile").GetProperty("caller_id_name").GetString());
+        Assert.Equal("say%20%22hi%22%20%5C%20caf%C3%A9%20%26%20100%25", cdr.RootElement.GetProperty("variables").GetProperty("x_note").GetString());
+        Assert.Contains("\"caller_id_name\":\"O\\\"Neil \\\\ Zoë\"", post.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cdr_is_spooled_while_the_receiver_is_down_and_delivered_when_it_is_back()
     {
         var port = HttpReceiver.FreePort();

@@ -58,6 +58,9 @@ internal static class EventText
         return sb.Append('}').ToString();
     }
 
+    /// <summary>Whether cJSON would escape any character of <paramref name="s"/>.</summary>
+    public static bool NeedsJsonEscape(string s) => s.AsSpan().ContainsAny(JsonEscaped);
+
     /// <summary>cJSON's string escaping: quotes, backslash and control characters only.</summary>
     public static void String(StringBuilder sb, string s)
     {

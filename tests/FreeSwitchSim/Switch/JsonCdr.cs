@@ -54,7 +54,7 @@ internal sealed class JsonCdr
         }
         Directory.CreateDirectory(SpoolDir);
         var path = Path.Combine(SpoolDir, c.Uuid + ".cdr.json");
-        File.WriteAllText(path, CdrJson.Build(c, coreUuid, _options.Hostname));
+        File.WriteAllBytes(path, CdrJson.Build(c, coreUuid, _options.Hostname));
         Log.CdrSpooled(_logger, c.Uuid, path);
     }
 
@@ -87,7 +87,7 @@ internal sealed class JsonCdr
         foreach (var file in Directory.GetFiles(SpoolDir, "*.cdr.json").Order(StringComparer.Ordinal))
         {
             var uuid = Path.GetFileName(file)[..^".cdr.json".Length];
-            var json = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            var json = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
             if (await TryPostAsync(uuid, json, cancellationToken).ConfigureAwait(false))
             {
                 File.Delete(file);
@@ -112,7 +112,7 @@ internal sealed class JsonCdr
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task PostOrSpoolAsync(string uuid, string json)
+    private async Task PostOrSpoolAsync(string uuid, byte[] json)
     {
         for (var i = 0; i < Attempts; i++)
         {
@@ -123,11 +123,11 @@ internal sealed class JsonCdr
         }
         Directory.CreateDirectory(SpoolDir);
         var path = Path.Combine(SpoolDir, uuid + ".cdr.json");
-        await File.WriteAllTextAsync(path, json).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(path, json).ConfigureAwait(false);
         Log.CdrSpooled(_logger, uuid, path);
     }
 
-    private async Task<bool> TryPostAsync(string uuid, string json, CancellationToken ct)
+    private async Task<bool> TryPostAsync(string uuid, byte[] json, CancellationToken ct)
     {
         try
         {
@@ -139,7 +139,7 @@ internal sealed class JsonCdr
             }
             request.Headers.UserAgent.ParseAdd("freeswitch-json/1.0");
             request.Headers.Accept.ParseAdd("*/*");
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+            request.Content = new ByteArrayContent(json);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(TimeSpan.FromSeconds(10));
