@@ -255,6 +255,8 @@ if (simRuntimeAtStart is { } s0 && simRuntimeAtEnd is { } s1)
 {
     var simPauseMs = s1.GcPauseMs - s0.GcPauseMs;
     Console.WriteLine($"  simulator GC              {simPauseMs,10:F0} ms paused ({simPauseMs / runWindow.TotalMilliseconds:P1} of the run), {s1.Gen0Collections - s0.Gen0Collections}/{s1.Gen1Collections - s0.Gen1Collections}/{s1.Gen2Collections - s0.Gen2Collections} gen0/1/2 collections, {(s1.AllocatedBytes - s0.AllocatedBytes) / 1024.0 / total:F0} KB allocated per call (the stand-in for FreeSWITCH stands still while it collects)");
+    var fired = s1.EventsFired - s0.EventsFired;
+    Console.WriteLine($"  simulator events          {fired / (double)total,10:F1} a call, {(s1.EventsBuilt - s0.EventsBuilt) / (double)Math.Max(1, fired):P0} of them built (the rest no listener subscribed to: numbered, not made)");
 }
 
 Console.WriteLine($"  GC pauses (this process)  {pauses.Length,10} in the run, {pauses.Sum():F0} ms in all, max {(pauses.Length > 0 ? pauses[^1] : 0):F1} ms, {pauses.Count(p => p > 10)} over 10 ms");

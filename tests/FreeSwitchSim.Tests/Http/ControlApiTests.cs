@@ -53,6 +53,20 @@ public sealed class ControlApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runtime_counts_events_fired_and_builds_none_while_nobody_listens()
+    {
+        var before = await _http.GetFromJsonAsync<JsonElement>("/runtime");
+        var uuid = await LoginAndCallAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.PostAsJsonAsync($"/channels/{uuid}/hangup", new { cause = "NORMAL_CLEARING" })).StatusCode);
+        await WaitUntilAsync(() => _host.Switch.Channel(uuid) is null);
+        var after = await _http.GetFromJsonAsync<JsonElement>("/runtime");
+
+        // No ESL listener, no feed: the call's events took their sequence numbers and nothing was built.
+        Assert.True(after.GetProperty("eventsFired").GetInt64() - before.GetProperty("eventsFired").GetInt64() > 10);
+        Assert.Equal(before.GetProperty("eventsBuilt").GetInt64(), after.GetProperty("eventsBuilt").GetInt64());
+    }
+
+    [Fact]
     public async Task Login_call_list_get_answer_dtmf_hangup_drive_the_switch()
     {
         var uuid = await LoginAndCallAsync();

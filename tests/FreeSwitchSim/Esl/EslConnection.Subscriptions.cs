@@ -59,6 +59,38 @@ internal sealed partial class EslConnection
         }
     }
 
+    /// <summary>
+    /// Whether this listener may send an event of this name, for a switch deciding whether to build it at all: its
+    /// subscriptions (event names, CUSTOM subclasses, myevents), not its filters or myevents' channel match, which
+    /// only narrow them further. A connection that controls a channel watches every event until it sees the channel
+    /// go down (<see cref="ChannelDownPosition"/>), whatever it subscribed to.
+    /// </summary>
+    public bool MayWant(string name, string? subclass)
+    {
+        lock (_gate)
+        {
+            if (!_running)
+            {
+                return false;
+            }
+            if (_sessionUuid is not null && !_channelDownSeen)
+            {
+                return true;
+            }
+            if (!_eventsOn)
+            {
+                return false;
+            }
+            if (_allEvents)
+            {
+                return true;
+            }
+            return _eventNames.Contains(name)
+                && (name != EventNames.Custom || subclass is null
+                    || _subclasses.Contains(subclass) || (_allCustom && !_nixedSubclasses.Contains(subclass)));
+        }
+    }
+
     public void OfferLog(SimLogLine line)
     {
         lock (_gate)

@@ -23,13 +23,23 @@ public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private volatile bool _rudeRejection;
+    private readonly IDisposable? _selective;
 
     public EslServer(ISwitchCore core, EslServerOptions options, ILogger<EslServer>? logger = null)
     {
         Core = core;
         Options = options;
         Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<EslServer>.Instance;
-        Core.EventFired += OnEvent;
+        // A switch that can skip building events nobody wants asks the connections: an event goes unbuilt only when
+        // no connection's subscriptions name it.
+        if (core is ISelectiveEventSource selective)
+        {
+            _selective = selective.Listen(MayWant, OnEvent);
+        }
+        else
+        {
+            Core.EventFired += OnEvent;
+        }
         if (core is ISwitchLogSource logs)
         {
             logs.LogEmitted += OnLog;
@@ -75,7 +85,14 @@ public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Core.EventFired -= OnEvent;
+        if (_selective is not null)
+        {
+            _selective.Dispose();
+        }
+        else
+        {
+            Core.EventFired -= OnEvent;
+        }
         if (Core is ISwitchLogSource logs)
         {
             logs.LogEmitted -= OnLog;
@@ -191,6 +208,18 @@ public sealed partial class EslServer : IOutboundSocketDialer, IAsyncDisposable
         {
             c.Offer(e);
         }
+    }
+
+    private bool MayWant(string name, string? subclass)
+    {
+        foreach (var c in _listeners)
+        {
+            if (c.MayWant(name, subclass))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void OnLog(SimLogLine line)

@@ -42,7 +42,16 @@ public static partial class ControlApi
             }
         }
 
-        sw.EventFired += OnEvent;
+        // Only the named events need building for this feed (ISelectiveEventSource).
+        IDisposable? selective = null;
+        if (sw is ISelectiveEventSource source)
+        {
+            selective = source.Listen((name, _) => wantedNames.Contains(name), OnEvent);
+        }
+        else
+        {
+            sw.EventFired += OnEvent;
+        }
         try
         {
             http.Response.ContentType = "text/plain; charset=utf-8";
@@ -65,7 +74,14 @@ public static partial class ControlApi
         }
         finally
         {
-            sw.EventFired -= OnEvent;
+            if (selective is not null)
+            {
+                selective.Dispose();
+            }
+            else
+            {
+                sw.EventFired -= OnEvent;
+            }
         }
     }
 

@@ -17,12 +17,14 @@ internal sealed class ChannelEvents
         _bus = bus;
     }
 
-    public SimEvent Fire(Channel c, string name, CallSite site, bool vars,
+    /// <summary>Fires a channel event: built (and <paramref name="lead"/> and <paramref name="trail"/> run) only when some
+    /// listener may want it.</summary>
+    public void Fire(Channel c, string name, CallSite site, bool vars,
         Action<SimEvent>? lead = null, Action<SimEvent>? trail = null)
     {
         // Core and channel headers, two caller profiles, then the variables: the list is sized once, not grown.
         var capacity = 128 + (vars ? c.Vars.Items.Count : 0);
-        return _bus.Fire(name, null, site, capacity, e =>
+        _bus.Fire(name, null, site, capacity, e =>
         {
             lead?.Invoke(e);
             AppendChannelData(e, c, vars);

@@ -9,7 +9,7 @@ namespace FreeSwitchSim.Switch;
 /// carrier gateways, mod_commands, mod_conference, mod_json_cdr and the heartbeat. The ESL layer calls
 /// <see cref="ISwitchCore"/>; tests, the demo and the control API call <see cref="ISwitchControl"/>.
 /// </summary>
-public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, ISwitchChannelVariables, IDisposable
+public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, ISwitchChannelVariables, ISelectiveEventSource, IDisposable
 {
     private readonly CallEngine _engine;
     private readonly Verto _verto;
@@ -59,6 +59,10 @@ public sealed partial class SimSwitch : ISwitchCore, ISwitchControl, ISwitchChan
         add => _engine.Bus.EventFired += value;
         remove => _engine.Bus.EventFired -= value;
     }
+
+    public IDisposable Listen(EventInterest interest, Action<SimEvent> handler) => _engine.Bus.Listen(interest, handler);
+
+    public EventCounts EventCounts => _engine.Bus.Counts;
 
     public SimEvent NewEvent(string name, string? subclass, string callingFile, string callingFunction, int callingLine) =>
         _engine.Bus.NewEvent(name, subclass, callingFile, callingFunction, callingLine);
