@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using FreeSwitchSim.Core;
 
@@ -98,33 +96,13 @@ public sealed class SelectiveEventTests
     {
         // The socket application's listener notices its channel going down from the channel's events, whatever it
         // subscribed to: those events must be built while it is connected.
-        var app = new TcpListener(IPAddress.Loopback, 0);
-        app.Start();
-        var port = ((IPEndPoint)app.LocalEndpoint).Port;
-        var options = Quiet();
-        options.ConfigureSwitch = o =>
-        {
-            o.HeartbeatInterval = TimeSpan.FromHours(1);
-            o.SocketTarget = $"127.0.0.1:{port}";
-        };
-        await using var host = await SimulatorHost.StartAsync(options);
-        try
-        {
-            Assert.True(await host.Switch.LoginAsync("1000", "1234", CancellationToken.None));
-            var uuid = host.Switch.PlaceCall("1000", "sock-o1");
-            using var cts = new CancellationTokenSource(EslTestClient.Timeout);
-            await using var outbound = EslTestClient.Wrap(await app.AcceptSocketAsync(cts.Token));
-            await outbound.SendAsync("connect\n\n");
-            Assert.Equal(uuid, (await outbound.ReadFrameAsync())["Unique-ID"]);
+        await using var call = await SocketAppCall.StartAsync(o => o.HeartbeatInterval = TimeSpan.FromHours(1));
+        await call.Outbound.SendAsync("connect\n\n");
+        Assert.Equal(call.Uuid, (await call.Outbound.ReadFrameAsync())["Unique-ID"]);
 
-            host.Switch.Hangup(uuid);
+        call.Host.Switch.Hangup(call.Uuid);
 
-            var rest = Encoding.UTF8.GetString(await outbound.ReadToCloseAsync());
-            Assert.StartsWith($"Content-Type: text/disconnect-notice\nControlled-Session-UUID: {uuid}\n", rest, StringComparison.Ordinal);
-        }
-        finally
-        {
-            app.Stop();
-        }
+        var rest = Encoding.UTF8.GetString(await call.Outbound.ReadToCloseAsync());
+        Assert.StartsWith($"Content-Type: text/disconnect-notice\nControlled-Session-UUID: {call.Uuid}\n", rest, StringComparison.Ordinal);
     }
 }

@@ -31,36 +31,20 @@ public sealed class SimulatorHostTests
     [Fact]
     public async Task Socket_app_dials_out_and_connect_describes_the_channel()
     {
-        var app = new TcpListener(IPAddress.Loopback, 0);
-        app.Start();
-        var port = ((IPEndPoint)app.LocalEndpoint).Port;
-        await using var host = await SimulatorHost.StartAsync(new SimulatorHostOptions
-        {
-            ConfigureSwitch = o => o.SocketTarget = $"127.0.0.1:{port}",
-        });
-        try
-        {
-            Assert.True(await host.Switch.LoginAsync("1000", "1234", CancellationToken.None));
-            var uuid = host.Switch.PlaceCall("1000", "sock-o1");
-            using var cts = new CancellationTokenSource(EslTestClient.Timeout);
-            await using var outbound = EslTestClient.Wrap(await app.AcceptSocketAsync(cts.Token));
+        await using var call = await SocketAppCall.StartAsync();
+        var outbound = call.Outbound;
 
-            await outbound.SendAsync("connect\n\n");
-            var reply = await outbound.ReadFrameAsync();
+        await outbound.SendAsync("connect\n\n");
+        var reply = await outbound.ReadFrameAsync();
 
-            Assert.Equal("CHANNEL_DATA", reply["Event-Name"]);
-            Assert.Equal(uuid, reply["Unique-ID"]);
-            Assert.Equal("o1", reply["variable_room_id"]);
-            Assert.Equal("%2BOK%0A", reply["Reply-Text"]);
-            Assert.Equal("async", reply["Socket-Mode"]);
-            Assert.Equal("full", reply["Control"]);
-            Assert.Equal("+OK Events Enabled", (await outbound.CommandAsync("myevents"))["Reply-Text"]);
-            Assert.Equal("o1", (await outbound.CommandAsync("getvar room_id"))["Reply-Text"]);
-        }
-        finally
-        {
-            app.Stop();
-        }
+        Assert.Equal("CHANNEL_DATA", reply["Event-Name"]);
+        Assert.Equal(call.Uuid, reply["Unique-ID"]);
+        Assert.Equal("o1", reply["variable_room_id"]);
+        Assert.Equal("%2BOK%0A", reply["Reply-Text"]);
+        Assert.Equal("async", reply["Socket-Mode"]);
+        Assert.Equal("full", reply["Control"]);
+        Assert.Equal("+OK Events Enabled", (await outbound.CommandAsync("myevents"))["Reply-Text"]);
+        Assert.Equal("o1", (await outbound.CommandAsync("getvar room_id"))["Reply-Text"]);
     }
 
     [Fact]
