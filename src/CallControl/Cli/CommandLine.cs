@@ -15,7 +15,9 @@ internal static class CommandLine
           callcontrol [serve [ASP.NET Core options]]   run the service
           callcontrol esl decode FILE|-               decode an Event Socket byte stream (as FreeSWITCH sends it,
                                                       inbound or outbound) to one JSON object per frame on stdout
-          callcontrol demo [--url URL] [--sim URL]    drive demo calls through a running ./run.sh and print them
+          callcontrol demo [--url URL] [--sim URL] [--carrier-answer-ms N]
+                                                      drive demo calls through a running ./run.sh and print them
+                                                      (the callee's phone answers after N ms, default 1500)
           callcontrol token --user ID [--role admin] [--ttl 1h]
                                                       print a bearer token signed with Auth:SigningKey
           callcontrol user add ID --name NAME [--phone +E164] [--no-fallback] [--admin]

@@ -27,6 +27,15 @@ internal static class DemoCommand
     {
         var service = new Uri(Option(args, "--url") ?? "http://127.0.0.1:8080");
         var sim = new Uri(Option(args, "--sim") ?? "http://127.0.0.1:8099");
+        // How long Carol's phone rings before she answers: well inside the service's Rooms:PstnRingTimeout (45 s by
+        // default), or the call ends no_answer instead.
+        var answerAfter = 1500;
+        if (Option(args, "--carrier-answer-ms") is { } ms
+            && (!int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out answerAfter) || answerAfter > 60_000))
+        {
+            await stderr.WriteLineAsync("demo: --carrier-answer-ms takes 0 to 60000 milliseconds").ConfigureAwait(false);
+            return CommandLine.Usage;
+        }
         // The same configuration the service and `callcontrol token` read (appsettings, then environment).
         var configuration = configurationOverride ?? TokenCommand.LoadConfiguration();
         var connectionString = configuration.GetConnectionString(DataServiceCollectionExtensions.ConnectionStringName)
@@ -40,7 +49,7 @@ internal static class DemoCommand
 
         DataServiceCollectionExtensions.UseSnakeCaseMapping();
         await using var data = NpgsqlDataSource.Create(connectionString);
-        var demo = new Demo(service, sim, new UserStore(data), new LegStore(data), new TokenService(Options.Create(auth), TimeProvider.System), stdout);
+        var demo = new Demo(service, sim, answerAfter, new UserStore(data), new LegStore(data), new TokenService(Options.Create(auth), TimeProvider.System), stdout);
         try
         {
             await demo.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -70,7 +79,7 @@ internal static class DemoCommand
         return null;
     }
 
-    private sealed class Demo(Uri service, Uri sim, UserStore users, LegStore legs, TokenService tokens, TextWriter stdout) : IDisposable
+    private sealed class Demo(Uri service, Uri sim, int carrierAnswerMs, UserStore users, LegStore legs, TokenService tokens, TextWriter stdout) : IDisposable
     {
         private readonly HttpClient _sim = new() { BaseAddress = sim, Timeout = TimeSpan.FromSeconds(30) };
         private readonly string _run = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
@@ -80,7 +89,7 @@ internal static class DemoCommand
             var alice = await AddUserAsync("alice", "Alice", "+15550001001", ct).ConfigureAwait(false);
             var bob = await AddUserAsync("bob", "Bob", "+15550001002", ct).ConfigureAwait(false);
             var carol = await AddUserAsync("carol", "Carol", "+15550001003", ct).ConfigureAwait(false);
-            await PutJsonAsync("/gateways/carrier/rules", new[] { new { prefix = "+1555", behaviour = "answer", delayMs = 1500 } }, ct).ConfigureAwait(false);
+            await PutJsonAsync("/gateways/carrier/rules", new[] { new { prefix = "+1555", behaviour = "answer", delayMs = carrierAnswerMs } }, ct).ConfigureAwait(false);
 
             using var bobSignal = await OnlineAsync(bob, ct).ConfigureAwait(false);
             await Say("1. Alice calls Bob in the app; Bob joins and answers.").ConfigureAwait(false);

@@ -20,7 +20,8 @@ public sealed class DemoCommandTests(RoomWorld world)
         using var stderr = new StringWriter();
 
         var code = await DemoCommand.RunAsync(
-            ["--url", world.BaseAddress.ToString(), "--sim", $"http://127.0.0.1:{world.Sim.ControlPort}"],
+            // This world's carrier calls ring for 2 s at most (Rooms:PstnRingTimeout): Carol answers well before.
+            ["--url", world.BaseAddress.ToString(), "--sim", $"http://127.0.0.1:{world.Sim.ControlPort}", "--carrier-answer-ms", "300"],
             stdout, stderr, CancellationToken.None, configuration);
 
         var output = stdout.ToString();
@@ -34,5 +35,23 @@ public sealed class DemoCommandTests(RoomWorld world)
         Assert.Equal(6, cdrs.Count);
         // Each row as both paths left it: the json_cdr POST, then the CHANNEL_HANGUP_COMPLETE that follows it.
         Assert.All(cdrs, l => Assert.EndsWith("source=both", l.TrimEnd(), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("soon")]
+    [InlineData("60001")]
+    public async Task A_bad_carrier_answer_delay_is_refused_before_anything_is_driven(string delay)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await DemoCommand.RunAsync(
+            ["--url", world.BaseAddress.ToString(), "--sim", $"http://127.0.0.1:{world.Sim.ControlPort}", "--carrier-answer-ms", delay],
+            stdout, stderr, CancellationToken.None, new ConfigurationBuilder().Build());
+
+        Assert.Equal(CommandLine.Usage, code);
+        Assert.Contains("--carrier-answer-ms", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Empty(stdout.ToString());
     }
 }
