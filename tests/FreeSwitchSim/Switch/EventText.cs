@@ -65,7 +65,7 @@ internal static class EventText
     public static void String(StringBuilder sb, string s)
     {
         sb.Append('"');
-        if (!s.AsSpan().ContainsAny(JsonEscaped))
+        if (!NeedsJsonEscape(s))
         {
             // Most values have nothing to escape: appended whole rather than char by char.
             sb.Append(s).Append('"');
