@@ -36,7 +36,6 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
     private long _legs;
     private long _setups;
     private long _failures;
-    private long _lastSetupAt;
 
     public long LegsCreated => Interlocked.Read(ref _legs);
 
@@ -44,12 +43,13 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    public long LastSetupAt => Interlocked.Read(ref _lastSetupAt);
-
     public IReadOnlyCollection<Guid> CallIds => _callIds;
 
     /// <summary>Each set-up call's time from the room request to its goal (bridged, or parked for a canceled one), ms.</summary>
     public ConcurrentQueue<double> SetupMs { get; } = new();
+
+    /// <summary>Each set-up call's completion, as a <see cref="Stopwatch"/> timestamp.</summary>
+    public ConcurrentQueue<long> SetupDoneAt { get; } = new();
 
     public string? FirstError { get; private set; }
 
@@ -128,9 +128,10 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
                     break;
             }
 
-            SetupMs.Enqueue(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+            var done = Stopwatch.GetTimestamp();
+            SetupMs.Enqueue(Stopwatch.GetElapsedTime(began, done).TotalMilliseconds);
+            SetupDoneAt.Enqueue(done);
             Interlocked.Increment(ref _setups);
-            Interlocked.Exchange(ref _lastSetupAt, Stopwatch.GetTimestamp());
             if (release is not null)
             {
                 await release.ConfigureAwait(false);
