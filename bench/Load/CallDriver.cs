@@ -32,6 +32,7 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
     private readonly ConcurrentBag<ClientWebSocket> _signals = [];
     private readonly ConcurrentQueue<Guid> _callIds = new();
     private string[] _callees = [];
+    private Dictionary<string, string> _calleeTokens = [];
     private int _nextCallee;
     private long _legs;
     private long _setups;
@@ -60,17 +61,22 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
         var hub = world.Services.GetRequiredService<SignalHub>();
         var tokens = world.Services.GetRequiredService<TokenService>();
         _callees = new string[count];
+        var calleeTokens = new Dictionary<string, string>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
             var id = $"callee-{i}-{Guid.NewGuid():N}"[..24];
             await users.AddAsync(new UserRecord { Id = id, DisplayName = "callee", PhoneNumber = $"{CarrierPrefix}{i:D7}", PstnFallbackAllowed = true }).ConfigureAwait(false);
+            var token = tokens.Mint(id, null, TimeSpan.FromHours(2));
+            calleeTokens[id] = token;
             var socket = new ClientWebSocket();
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + tokens.Mint(id, null, TimeSpan.FromHours(2)));
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
             await socket.ConnectAsync(new UriBuilder(world.BaseAddress) { Scheme = "ws", Path = SignalingApi.Path }.Uri, CancellationToken.None).ConfigureAwait(false);
             _signals.Add(socket);
             _ = DrainAsync(socket);
             _callees[i] = id;
         }
+
+        _calleeTokens = calleeTokens;
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!_callees.All(hub.IsOnline))
@@ -150,8 +156,8 @@ internal sealed class CallDriver(LoadWorld world, BridgeClock clock, HttpClient 
         }
     }
 
-    private string TokenOf(string user) =>
-        world.Services.GetRequiredService<TokenService>().Mint(user, null, TimeSpan.FromHours(1));
+    // A callee's app holds its bearer token for the token's lifetime, as a real client does: the one it signed in with.
+    private string TokenOf(string callee) => _calleeTokens[callee];
 
     /// <summary>The party's verto client logs in with the one-time login and calls the room's destination.</summary>
     private async Task<string> EnterAsync(RoomAccess access)
