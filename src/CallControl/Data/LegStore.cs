@@ -26,7 +26,7 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
         INSERT INTO call_legs (leg_uuid, call_id, role, channel_name, direction, start_at, progress_at,
                                progress_media_at, answer_at, end_at, duration, billsec, hangup_cause, sip_term_status,
                                read_codec, write_codec, variables, source, json_cdr, freeswitch_node)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19::jsonb, $20)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19::json, $20)
         ON CONFLICT (leg_uuid) DO UPDATE
         SET {{string.Join(",\n    ", FactColumns.Select(c =>
             $"{c} = CASE WHEN {LateEvent} THEN COALESCE(call_legs.{c}, EXCLUDED.{c}) ELSE COALESCE(EXCLUDED.{c}, call_legs.{c}) END"))}},
@@ -40,20 +40,23 @@ public sealed class LegStore(NpgsqlDataSource dataSource)
         RETURNING (xmax = 0) AS inserted
         """;
 
+    // The document as FreeSWITCH posted it (json, 0014), or, for a leg stored before 0014, the jsonb it was kept as.
+    private const string DocumentColumn = "COALESCE(json_cdr::text, json_cdr_jsonb::text) AS json_cdr";
+
     private const string LateEvent = "(EXCLUDED.source = 'event' AND call_legs.source <> 'event')";
 
-    private const string SelectSql = """
+    private const string SelectSql = $"""
         SELECT leg_uuid, call_id, role, channel_name, direction, start_at, progress_at, progress_media_at, answer_at,
                end_at, duration, billsec, hangup_cause, sip_term_status, read_codec, write_codec,
-               variables::text AS variables, source, json_cdr::text AS json_cdr, freeswitch_node, updated_at
+               variables::text AS variables, source, {DocumentColumn}, freeswitch_node, updated_at
         FROM call_legs
         WHERE leg_uuid = @legUuid
         """;
 
-    private const string SelectForCallSql = """
+    private const string SelectForCallSql = $"""
         SELECT leg_uuid, call_id, role, channel_name, direction, start_at, progress_at, progress_media_at, answer_at,
                end_at, duration, billsec, hangup_cause, sip_term_status, read_codec, write_codec,
-               variables::text AS variables, source, json_cdr::text AS json_cdr, freeswitch_node, updated_at
+               variables::text AS variables, source, {DocumentColumn}, freeswitch_node, updated_at
         FROM call_legs
         WHERE call_id = @callId
         ORDER BY start_at NULLS LAST, leg_uuid

@@ -89,6 +89,31 @@ public sealed class LegStoreTests(DatabaseFixture db)
     }
 
     [Fact]
+    public async Task UpsertAsync_keeps_the_json_cdr_document_as_it_was_posted()
+    {
+        // Key order, a repeated key, spacing and a number's spelling: what jsonb would rebuild, kept as sent.
+        const string Odd = """{"variables": {"uuid": "x", "b": "1"},  "a": 1.50, "a": 2}""";
+        var odd = JsonCdrLeg(Guid.NewGuid()) with { JsonCdr = Odd };
+        var body = CallControl.Tests.Cdr.Captures.JsonCdrPost("caps-v3-002.post.txt").Body;
+        var real = JsonCdrLeg(Guid.NewGuid()) with { JsonCdr = System.Text.Encoding.UTF8.GetString(body) };
+
+        await db.Legs.UpsertManyAsync([odd, real]);
+
+        Assert.Equal(Odd, (await db.Legs.GetAsync(odd.LegUuid))!.JsonCdr);
+        Assert.Equal(real.JsonCdr, (await db.Legs.GetAsync(real.LegUuid))!.JsonCdr);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_refuses_a_document_that_is_not_json_and_stores_nothing()
+    {
+        var leg = JsonCdrLeg(Guid.NewGuid()) with { JsonCdr = """{"variables": {"uuid": "x"}""" };
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Legs.UpsertAsync(leg));
+
+        Assert.Equal(0, await CountAsync(leg.LegUuid));
+    }
+
+    [Fact]
     public void FreeSwitchTime_FromMicroseconds_keeps_microseconds_and_maps_zero_to_null()
     {
         Assert.Null(FreeSwitchTime.FromMicroseconds("0"));

@@ -78,6 +78,61 @@ public sealed class MigrationTests(DatabaseFixture db)
         Assert.Equal(0L, await held.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_leg_stored_before_0014_keeps_its_document_and_a_later_post_replaces_it_verbatim()
+    {
+        var name = "callcontrol_test_0014_" + Guid.NewGuid().ToString("N")[..8];
+        var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = name }.ConnectionString;
+            var scripts = Directory.GetFiles(Path.Combine(RepoRoot(), "db", "migrations"), "*.sql").Order(StringComparer.Ordinal).ToList();
+            foreach (var script in scripts.TakeWhile(s => string.CompareOrdinal(Path.GetFileName(s), "0014") < 0))
+            {
+                await ExecuteAsync(connectionString, await File.ReadAllTextAsync(script));
+            }
+
+            // A leg as the previous schema stored it: the document in a jsonb column named json_cdr.
+            var uuid = Guid.NewGuid();
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                await using var insert = new NpgsqlCommand(
+                    """INSERT INTO call_legs (leg_uuid, hangup_cause, source, json_cdr) VALUES ($1, 'NORMAL_CLEARING', 'json_cdr', '{"variables": {"b": "2", "a": "1"}}')""",
+                    connection);
+                insert.Parameters.AddWithValue(uuid);
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            foreach (var script in scripts.SkipWhile(s => string.CompareOrdinal(Path.GetFileName(s), "0014") < 0))
+            {
+                await ExecuteAsync(connectionString, await File.ReadAllTextAsync(script));
+            }
+
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            var legs = new LegStore(dataSource);
+            // jsonb's own text of it (keys sorted): the document kept through the migration, in the renamed column.
+            const string Stored = """{"variables": {"a": "1", "b": "2"}}""";
+            Assert.Equal(Stored, (await legs.GetAsync(uuid))!.JsonCdr);
+
+            await legs.UpsertAsync(new LegUpsert { LegUuid = uuid, Source = LegSource.Event, Role = "caller" });
+            var afterEvent = (await legs.GetAsync(uuid))!;
+            Assert.Equal(Stored, afterEvent.JsonCdr);
+            Assert.Equal("both", afterEvent.Source);
+
+            // FreeSWITCH posts it again (its spool): the new column holds the text as posted, and it is what is read.
+            const string Posted = """{"variables":{"b":"2","a":"1"} }""";
+            await legs.UpsertAsync(new LegUpsert { LegUuid = uuid, Source = LegSource.JsonCdr, JsonCdr = Posted });
+            Assert.Equal(Posted, (await legs.GetAsync(uuid))!.JsonCdr);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        }
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
