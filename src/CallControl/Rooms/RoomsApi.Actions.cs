@@ -35,8 +35,11 @@ public static partial class RoomsApi
                 return Problem(StatusCodes.Status409Conflict, "The room's call is over.", "id");
             }
 
-            // The login first: the callee's leg may park right after this answer.
-            var access = await AccessAsync(room, session.CallId, userId, request?.NatType, services, cancellationToken).ConfigureAwait(false);
+            // The login first: the callee's leg may park right after this answer. Issued here, for a call steered here:
+            // the call checks the leg's login itself when it parks (CallSession.ClaimLogin).
+            var login = await services.Logins.IssueAsync(room.Id, userId, services.Options.Value.VertoLoginTtl, cancellationToken).ConfigureAwait(false);
+            session.Issued(login);
+            var access = Access(room, session.CallId, userId, request?.NatType, login, services);
             await services.Router.SubmitAsync(room.Id, at => new CalleeJoined(at), cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(access);
         }

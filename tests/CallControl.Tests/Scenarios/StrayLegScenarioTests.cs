@@ -109,6 +109,54 @@ public sealed class StrayLegScenarioTests(RoomWorld world)
         Assert.True(end.IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task A_leg_adopted_on_its_login_is_recorded_on_the_login_in_postgresql()
+    {
+        var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        var alice = world.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+
+        var leg = await world.EnterRoomAsync(room);
+
+        // The call checked the login it issued itself and adopted the leg; the claim is stored right after.
+        await WaitUntilAdoptedAsync(leg, room.CallId, "caller");
+        await ServiceHostWait.UntilAsync(() => UsedByAsync(room.Verto.Login), used => used == leg, "the login to be marked used by the leg", RoomSteps.Wait);
+        using var end = await alice.DeleteAsync($"/api/rooms/{room.RoomId}");
+        Assert.True(end.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task A_leg_whose_login_postgresql_holds_used_by_another_leg_is_hung_up()
+    {
+        var (caller, callee) = (await world.AddUserAsync("alice"), await world.AddUserAsync("bob"));
+        await using var calleeSignal = await world.ConnectSignalingAsync(callee);
+        var alice = world.ClientFor(caller);
+        var room = await alice.CreateRoomAsync(new { callee });
+        // Another instance consumed the login for a leg of its own: what only a takeover this instance has not noticed
+        // yet allows. The call's own check passes; storing the claim is refused.
+        await using (var consume = world.Database.CreateCommand(
+            "UPDATE verto_logins SET used_at = now(), used_by_leg = 'elsewhere' WHERE login = $1"))
+        {
+            consume.Parameters.AddWithValue(room.Verto.Login);
+            Assert.Equal(1, await consume.ExecuteNonQueryAsync());
+        }
+
+        var leg = await world.EnterRoomAsync(room);
+
+        await ServiceHostWait.UntilAsync(() => world.Sim.Switch.Channel(leg) is null, "the leg to be hung up", RoomSteps.Wait);
+        Assert.Equal("CALL_REJECTED", world.Events.Last(e => e.UniqueId == leg && e.Name == "CHANNEL_HANGUP_COMPLETE").Get("Hangup-Cause"));
+        Assert.Equal("elsewhere", await UsedByAsync(room.Verto.Login));
+        using var end = await alice.DeleteAsync($"/api/rooms/{room.RoomId}");
+    }
+
+    private async Task<string?> UsedByAsync(string login)
+    {
+        await using var command = world.Database.CreateCommand("SELECT used_by_leg FROM verto_logins WHERE login = $1");
+        command.Parameters.AddWithValue(login);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
     /// <summary>Waits until the service adopted the leg: it tags it with the call id, room and role in one
     /// uuid_setvar_multi.</summary>
     private Task WaitUntilAdoptedAsync(string leg, Guid callId, string role) =>

@@ -119,6 +119,7 @@ public sealed partial class CallRouter : IFreeSwitchEventHandler, IDisposable
         var (stored, storedRoom) = await _callStore.CreateWithRoomAsync(record, CallReasons.Created, room, callerLogin, cancellationToken).ConfigureAwait(false);
         session.Version = stored.Version;
         session.Room = storedRoom;
+        session.Issued(callerLogin);
         _calls[session.CallId] = session;
         _byRoom[session.RoomId] = session.CallId;
         MapLeg(session, created.PstnLegUuid);

@@ -61,6 +61,57 @@ public sealed class CallSession : IDisposable
 
     internal ITimer? RingTimer { get; set; }
 
+    // The logins this instance issued for this call, by login, each with the leg that claimed it (null until one
+    // parks): the caller's, stored with the room, and the callee's at each join handled here. Only the instance that
+    // steers the room's node consumes its logins (for legs parked on that node), and a session lives only while this
+    // instance steers it without a break (losing the node forgets it; a call rebuilt from the node starts with none), so
+    // no other instance can have consumed one of these: a claim here decides as PostgreSQL would (see
+    // CallRouter.AdoptLegAsync, which stores the claim afterwards).
+    private readonly Dictionary<string, (string UserId, DateTime ExpiresAt, string? Leg)> _issued = new(StringComparer.Ordinal);
+
+    /// <summary>Notes a login this instance issued for this call (stored: its insert committed).</summary>
+    internal void Issued(Data.VertoLogin login)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        if (login.RoomId != RoomId)
+        {
+            return;
+        }
+
+        lock (_issued)
+        {
+            _issued.TryAdd(login.Login, (login.UserId, login.ExpiresAt, null));
+        }
+    }
+
+    /// <summary>
+    /// Claims <paramref name="login"/> for <paramref name="leg"/> if this instance issued it for this call: decided here
+    /// by the rules of <see cref="Data.VertoLoginStore.ConsumeForCallAsync"/> (a party's login of this room, not
+    /// expired, not claimed by another leg; the same leg again finds its own claim). <see cref="LoginClaim.Unknown"/>
+    /// when it was not issued here: then PostgreSQL decides.
+    /// </summary>
+    internal LoginClaim ClaimLogin(string login, string leg, DateTime now, out string? userId)
+    {
+        userId = null;
+        lock (_issued)
+        {
+            if (!_issued.TryGetValue(login, out var issued))
+            {
+                return LoginClaim.Unknown;
+            }
+
+            var party = issued.UserId == CallerUserId || issued.UserId == CalleeUserId;
+            if (issued.Leg == leg || (party && issued.Leg is null && issued.ExpiresAt > now))
+            {
+                _issued[login] = issued with { Leg = leg };
+                userId = issued.UserId;
+                return LoginClaim.Claimed;
+            }
+
+            return LoginClaim.Refused;
+        }
+    }
+
     private const long ParkArrivalUnknown = -1;
 
     // When the latest of the call's adopted parks was read off the node's connection (a Stopwatch timestamp; 0 before
@@ -116,4 +167,17 @@ public sealed class CallSession : IDisposable
         ForgetTimer?.Dispose();
         Gate.Dispose();
     }
+}
+
+/// <summary>What a session knows of a login a leg parked with (<see cref="CallSession.ClaimLogin"/>).</summary>
+internal enum LoginClaim
+{
+    /// <summary>Not issued by this instance for this call: PostgreSQL decides.</summary>
+    Unknown,
+
+    /// <summary>Issued here for this call, and now claimed by the leg.</summary>
+    Claimed,
+
+    /// <summary>Issued here for this call, but expired or claimed by another leg.</summary>
+    Refused,
 }

@@ -50,4 +50,10 @@ internal static partial class RouterLog
 
     [LoggerMessage(2115, LogLevel.Information, "Call {CallId}: step {Status} of {At:O} stored late ({How})")]
     public static partial void StepCaughtUp(ILogger logger, Guid callId, string status, DateTime at, string how);
+
+    [LoggerMessage(2117, LogLevel.Warning, "Call {CallId}: leg {CallUuid} was adopted with login {Login}, which PostgreSQL holds consumed by another leg: hung up")]
+    public static partial void ClaimRefused(ILogger logger, Guid callId, string callUuid, string login);
+
+    [LoggerMessage(2118, LogLevel.Warning, "Call {CallId}: leg {CallUuid}'s login cannot be marked used now; trying again")]
+    public static partial void ClaimUnstored(ILogger logger, Guid callId, string callUuid, Exception exception);
 }
