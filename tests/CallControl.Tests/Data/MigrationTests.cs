@@ -34,24 +34,16 @@ public sealed class MigrationTests(DatabaseFixture db)
     [Fact]
     public async Task MigrateAsync_from_several_instances_on_a_fresh_database_applies_each_script_once()
     {
-        var name = "callcontrol_test_race_" + Guid.NewGuid().ToString("N")[..8];
-        var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
-        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
-        try
+        await WithFreshDatabaseAsync("race", async connectionString =>
         {
-            await using var fresh = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = name }.ConnectionString);
+            await using var fresh = NpgsqlDataSource.Create(connectionString);
             var migrators = Enumerable.Range(0, 4).Select(_ => new DatabaseMigrator(fresh, NullLogger<DatabaseMigrator>.Instance)).ToList();
 
             var runs = await Task.WhenAll(migrators.Select(m => Task.Run(() => m.MigrateAsync())));
 
             Assert.Single(runs, r => r.Count > 0);
             Assert.Equal(DatabaseMigrator.EmbeddedScripts(), runs.Single(r => r.Count > 0));
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        }
+        });
     }
 
     [Fact]
@@ -81,12 +73,8 @@ public sealed class MigrationTests(DatabaseFixture db)
     [Fact]
     public async Task A_leg_stored_before_0014_keeps_its_document_and_a_later_post_replaces_it_verbatim()
     {
-        var name = "callcontrol_test_0014_" + Guid.NewGuid().ToString("N")[..8];
-        var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
-        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
-        try
+        await WithFreshDatabaseAsync("0014", async connectionString =>
         {
-            var connectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = name }.ConnectionString;
             var scripts = Directory.GetFiles(Path.Combine(RepoRoot(), "db", "migrations"), "*.sql").Order(StringComparer.Ordinal).ToList();
             foreach (var script in scripts.TakeWhile(s => string.CompareOrdinal(Path.GetFileName(s), "0014") < 0))
             {
@@ -125,6 +113,18 @@ public sealed class MigrationTests(DatabaseFixture db)
             const string Posted = """{"variables":{"b":"2","a":"1"} }""";
             await legs.UpsertAsync(new LegUpsert { LegUuid = uuid, Source = LegSource.JsonCdr, JsonCdr = Posted });
             Assert.Equal(Posted, (await legs.GetAsync(uuid))!.JsonCdr);
+        });
+    }
+
+    // An empty database of its own (callcontrol_test_<what>_<random>) for body, dropped after.
+    private async Task WithFreshDatabaseAsync(string what, Func<string, Task> body)
+    {
+        var name = $"callcontrol_test_{what}_" + Guid.NewGuid().ToString("N")[..8];
+        var admin = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
+        try
+        {
+            await body(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Database = name }.ConnectionString);
         }
         finally
         {

@@ -22,11 +22,7 @@ public sealed class UncheckedParkTests(ITestOutputHelper output)
     public async Task A_leg_on_a_login_this_instance_issued_is_adopted_at_once_and_its_claim_stored_once_postgresql_answers()
     {
         await using var pg = await ThrowawayPostgres.StartAsync();
-        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "parkclaim");
-        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
-        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
-        // The first consumption of a login fails as a serialization failure would (a sequence is not rolled back).
-        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "verto_logins", "NEW.used_at IS NOT NULL AND OLD.used_at IS NULL");
+        await using var rig = await StartRigAsync(pg, "parkclaim");
 
         var (room, callerLeg) = await rig.CallCarrierAsync("parkclaim-caller", "+15552220111");
 
@@ -45,10 +41,7 @@ public sealed class UncheckedParkTests(ITestOutputHelper output)
     public async Task A_leg_on_a_login_issued_elsewhere_that_cannot_be_checked_when_it_parks_is_adopted_once_postgresql_answers()
     {
         await using var pg = await ThrowawayPostgres.StartAsync();
-        await using var rig = await FaultRig.StartAsync(pg.ConnectionString, "parkcheck");
-        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
-        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
-        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "verto_logins", "NEW.used_at IS NOT NULL AND OLD.used_at IS NULL");
+        await using var rig = await StartRigAsync(pg, "parkcheck");
         var parked = Stopwatch.StartNew();
         await rig.App.Services.GetRequiredService<UserStore>().AddAsync(new UserRecord { Id = "parkcheck-caller", DisplayName = "Caller" });
         using var client = rig.ClientFor("parkcheck-caller");
@@ -69,5 +62,16 @@ public sealed class UncheckedParkTests(ITestOutputHelper output)
         Assert.Equal(2L, await FaultRig.ScalarAsync(pg.ConnectionString, "SELECT last_value FROM refusals")); // refused once, then consumed
         Assert.Equal(callerLeg, await FaultRig.ScalarAsync(pg.ConnectionString, $"SELECT used_by_leg FROM verto_logins WHERE login = '{elsewhere.Login}'"));
         Assert.InRange(parked.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    }
+
+    // The service and a node on pg, ready; the carrier answers +1555222…; the first consumption of a login fails as a
+    // serialization failure would (a sequence is not rolled back).
+    private static async Task<FaultRig> StartRigAsync(ThrowawayPostgres pg, string name)
+    {
+        var rig = await FaultRig.StartAsync(pg.ConnectionString, name);
+        await ServiceHostWait.UntilAsync(rig.ReadyAsync, s => s == HttpStatusCode.OK, "ready");
+        rig.Sim.Switch.SetGatewayRules("carrier", [new FreeSwitchSim.Core.GatewayRule("+1555222", "answer")]);
+        await FaultRig.RefuseFirstUpdateAsync(pg.ConnectionString, "verto_logins", "NEW.used_at IS NOT NULL AND OLD.used_at IS NULL");
+        return rig;
     }
 }
